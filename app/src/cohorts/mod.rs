@@ -1,0 +1,20 @@
+//! Cohorts: listing them and adding new ones.
+
+mod api;
+pub mod input;
+mod page;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+pub use api::{CreateCohort, ListCohorts, create_cohort, list_cohorts};
+pub use page::CohortsPage;
+
+use serde::{Deserialize, Serialize};
+
+/// A cohort as pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CohortSummary {
+    pub id: i32,
+    pub name: String,
+    pub year: i32,
+}

@@ -1,0 +1,27 @@
+//! A program: the fellowship that cohorts run, such as the Teacher Leadership Institute.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "programs")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub name: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::cohorts::Entity")]
+    Cohorts,
+}
+
+impl Related<super::cohorts::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Cohorts.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

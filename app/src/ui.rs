@@ -1,0 +1,30 @@
+//! Small building blocks that several pages share.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::request::set_page_status;
+
+/// A visible, announced message for a failed request. On the server it also sets the
+/// page's HTTP status to match the error.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    set_page_status(error.status_code());
+    view! {
+        <div class="notice notice-error" role="alert">
+            <p>{error.to_string()}</p>
+        </div>
+    }
+}
+
+/// The validation message under a form field. The element is always present, so that
+/// `aria-describedby` can point at it, and is empty when the field is valid.
+#[component]
+pub fn FieldError(
+    id: &'static str,
+    #[prop(into)] message: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <p id=id class="field-error">{move || message.get()}</p>
+    }
+}

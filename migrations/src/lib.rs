@@ -1,0 +1,14 @@
+//! Schema migrations for TLI Hub. The same migrations run on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261204_000001_programs_and_cohorts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261204_000001_programs_and_cohorts::Migration)]
+    }
+}

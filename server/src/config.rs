@@ -1,0 +1,305 @@
+//! Typed configuration, read once from the environment at startup.
+//!
+//! | variable | meaning | default |
+//! | --- | --- | --- |
+//! | `TLI_BIND` | address and port the server listens on | `127.0.0.1:3000` |
+//! | `TLI_DATA_DIR` | directory for the SQLite database and uploaded files | `./data` |
+//! | `DATABASE_URL` | `sqlite://PATH` or `postgres://USER@HOST:PORT/DB` | SQLite file in the data directory |
+//! | `TLI_SITE_DIR` | directory that holds the built browser assets (`pkg/`, `public/`) | `./target/site` |
+//! | `TLI_LOG` | log filter in `tracing` `EnvFilter` syntax | `info` |
+//! | `TLI_LOG_FORMAT` | `human` or `json` | `human` |
+//! | `TLI_DB_MAX_CONNECTIONS` | database pool size, 1 to 1000 | 1 on SQLite, 10 on PostgreSQL |
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Where the data lives.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// An SQLite file, created when missing.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL, which may carry a password.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// The URL that sea-orm connects to.
+    pub fn connection_url(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}?mode=rwc", path.display()),
+            DatabaseUrl::Postgres(url) => url.clone(),
+        }
+    }
+}
+
+/// Shows the URL with any password replaced, so that it can be logged.
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact_password(&self.connection_url()))
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database: DatabaseUrl,
+    pub site_dir: PathBuf,
+    pub log_filter: String,
+    pub log_format: LogFormat,
+    pub db_max_connections: Option<u32>,
+}
+
+/// A variable whose value cannot be used. Its message names the variable, the problem
+/// and the accepted form.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{variable}={value:?} is invalid: {problem}. Expected {expected}.")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub value: String,
+    pub problem: String,
+    pub expected: &'static str,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `lookup`, which returns `None` for an unset variable.
+    /// An empty value counts as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+
+        let bind = match get("TLI_BIND") {
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+            Some(value) => value.trim().parse().map_err(|_| ConfigError {
+                variable: "TLI_BIND",
+                problem: "it is not an IP address and port".into(),
+                expected: "address:port, such as 127.0.0.1:3000 or 0.0.0.0:8080",
+                value,
+            })?,
+        };
+
+        let data_dir = PathBuf::from(get("TLI_DATA_DIR").unwrap_or_else(|| "./data".into()));
+
+        let database = match get("DATABASE_URL") {
+            None => DatabaseUrl::Sqlite(data_dir.join("tli-hub.db")),
+            Some(value) => parse_database_url(value.trim())?,
+        };
+
+        let site_dir = PathBuf::from(get("TLI_SITE_DIR").unwrap_or_else(|| "./target/site".into()));
+
+        let log_filter = get("TLI_LOG").unwrap_or_else(|| "info".into());
+        if let Err(error) = tracing_subscriber::EnvFilter::try_new(&log_filter) {
+            return Err(ConfigError {
+                variable: "TLI_LOG",
+                problem: error.to_string(),
+                expected: "a tracing filter such as info or info,tli_hub=debug",
+                value: log_filter,
+            });
+        }
+
+        let log_format = match get("TLI_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("human") => LogFormat::Human,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "TLI_LOG_FORMAT",
+                    value: other.into(),
+                    problem: "it is not a known format".into(),
+                    expected: "human or json",
+                });
+            }
+        };
+
+        let db_max_connections = match get("TLI_DB_MAX_CONNECTIONS") {
+            None => None,
+            Some(value) => match value.trim().parse::<u32>() {
+                Ok(count) if (1..=1000).contains(&count) => Some(count),
+                _ => {
+                    return Err(ConfigError {
+                        variable: "TLI_DB_MAX_CONNECTIONS",
+                        value,
+                        problem: "it is not a whole number from 1 to 1000".into(),
+                        expected: "a pool size such as 10",
+                    });
+                }
+            },
+        };
+
+        Ok(Config {
+            bind,
+            data_dir,
+            database,
+            site_dir,
+            log_filter,
+            log_format,
+            db_max_connections,
+        })
+    }
+}
+
+const DATABASE_URL_FORM: &str = "sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE";
+
+fn parse_database_url(value: &str) -> Result<DatabaseUrl, ConfigError> {
+    let invalid = |problem: String| ConfigError {
+        variable: "DATABASE_URL",
+        value: redact_password(value),
+        problem,
+        expected: DATABASE_URL_FORM,
+    };
+
+    if let Some(rest) = value
+        .strip_prefix("sqlite://")
+        .or_else(|| value.strip_prefix("sqlite:"))
+    {
+        let path = rest.split('?').next().unwrap_or_default();
+        if path.is_empty() || path == ":memory:" {
+            return Err(invalid("it names no database file".into()));
+        }
+        return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+    }
+
+    if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+        use sea_orm::sqlx::postgres::PgConnectOptions;
+        return match value.parse::<PgConnectOptions>() {
+            Ok(_) => Ok(DatabaseUrl::Postgres(value.to_owned())),
+            Err(error) => Err(invalid(format!(
+                "it cannot be parsed ({})",
+                redact_password(&error.to_string())
+            ))),
+        };
+    }
+
+    Err(invalid("the scheme is neither sqlite nor postgres".into()))
+}
+
+/// Replaces the password in `user:password@host` with `***`.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config_from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_use_sqlite_in_data_dir() {
+        let config = config_from(&[]).expect("defaults are valid");
+        assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.data_dir, PathBuf::from("./data"));
+        assert_eq!(
+            config.database,
+            DatabaseUrl::Sqlite(PathBuf::from("./data/tli-hub.db"))
+        );
+        assert_eq!(config.log_format, LogFormat::Human);
+    }
+
+    #[test]
+    fn bad_bind_names_variable_and_form() {
+        let error = config_from(&[("TLI_BIND", "localhost")]).unwrap_err();
+        assert_eq!(error.variable, "TLI_BIND");
+        let message = error.to_string();
+        assert!(message.contains("TLI_BIND=\"localhost\""), "{message}");
+        assert!(message.contains("127.0.0.1:3000"), "{message}");
+    }
+
+    #[test]
+    fn unknown_database_scheme_is_rejected() {
+        let error = config_from(&[("DATABASE_URL", "mysql://root@localhost/tli")]).unwrap_err();
+        assert_eq!(error.variable, "DATABASE_URL");
+        assert!(error.problem.contains("neither sqlite nor postgres"));
+    }
+
+    #[test]
+    fn malformed_postgres_url_is_rejected_without_password() {
+        let error = config_from(&[("DATABASE_URL", "postgres://admin:hunter2@db:notaport/tli")])
+            .unwrap_err();
+        assert_eq!(error.variable, "DATABASE_URL");
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn postgres_url_is_accepted() {
+        let config =
+            config_from(&[("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tli")]).unwrap();
+        assert!(matches!(config.database, DatabaseUrl::Postgres(_)));
+    }
+
+    #[test]
+    fn sqlite_url_without_file_is_rejected() {
+        for url in ["sqlite://", "sqlite::memory:"] {
+            let error = config_from(&[("DATABASE_URL", url)]).unwrap_err();
+            assert_eq!(error.variable, "DATABASE_URL", "{url}");
+        }
+    }
+
+    #[test]
+    fn log_format_and_pool_size_are_checked() {
+        assert_eq!(
+            config_from(&[("TLI_LOG_FORMAT", "xml")])
+                .unwrap_err()
+                .variable,
+            "TLI_LOG_FORMAT"
+        );
+        assert_eq!(
+            config_from(&[("TLI_DB_MAX_CONNECTIONS", "0")])
+                .unwrap_err()
+                .variable,
+            "TLI_DB_MAX_CONNECTIONS"
+        );
+        assert_eq!(
+            config_from(&[("TLI_LOG", "info,[")]).unwrap_err().variable,
+            "TLI_LOG"
+        );
+        let json =
+            config_from(&[("TLI_LOG_FORMAT", "json"), ("TLI_DB_MAX_CONNECTIONS", "20")]).unwrap();
+        assert_eq!(json.log_format, LogFormat::Json);
+        assert_eq!(json.db_max_connections, Some(20));
+    }
+
+    #[test]
+    fn redact_password_hides_only_the_password() {
+        assert_eq!(
+            redact_password("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_password("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_password("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}

@@ -1,0 +1,211 @@
+//! The HTTP router: pages, server functions, health checks, static assets, and the
+//! middleware around them (request ids, request logging, compression, panic pages).
+
+use std::panic::AssertUnwindSafe;
+use std::path::Path;
+use std::time::Duration;
+
+use app::context::AppState;
+use app::request::REQUEST_ID_HEADER;
+use app::{App, shell};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use futures_util::FutureExt;
+use http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::ServiceExt;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tracing::{Span, field};
+
+/// How long `/readyz` waits for the database before reporting it unreachable.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
+/// Browser caching for files under `public/`, which change only with a release.
+const PUBLIC_CACHE: &str = "public, max-age=86400";
+/// The hydrate bundle keeps fixed names across releases, so browsers revalidate it
+/// (a cheap 304 when unchanged) before each use.
+const PKG_CACHE: &str = "no-cache";
+
+/// Builds the full router around `state`.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let provide_state = move || provide_context(context_state.clone());
+    let site_root = Path::new(&*state.leptos_options.site_root).to_path_buf();
+
+    let pkg = ServeDir::new(site_root.join(&*state.leptos_options.site_pkg_dir))
+        .precompressed_br()
+        .precompressed_gzip();
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .leptos_routes_with_context(&state, routes, provide_state.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(PKG_CACHE),
+                ))
+                .service(pkg),
+        )
+        .fallback(fallback)
+        .with_state(state)
+        .layer(middleware::from_fn(catch_panic))
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::new(HeaderName::from_static(
+            REQUEST_ID_HEADER,
+        )))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(record_response),
+        )
+        .layer(SetRequestIdLayer::new(
+            HeaderName::from_static(REQUEST_ID_HEADER),
+            MakeRequestUuid,
+        ))
+}
+
+fn request_span(request: &Request<Body>) -> Span {
+    let path = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|matched| matched.as_str().to_owned())
+        .unwrap_or_else(|| request.uri().path().to_owned());
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("unknown");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %path,
+        request.id = %request_id,
+        status = field::Empty,
+        latency_ms = field::Empty,
+    )
+}
+
+fn record_response(response: &Response, latency: Duration, span: &Span) {
+    span.record("status", response.status().as_u16());
+    span.record("latency_ms", latency.as_secs_f64() * 1000.0);
+    if response.status().is_server_error() {
+        tracing::warn!("request failed");
+    } else {
+        tracing::info!("request finished");
+    }
+}
+
+/// The process is up and serving.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The process can reach its database.
+async fn readyz(State(state): State<AppState>) -> Response {
+    match tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
+        Ok(Err(error)) => {
+            tracing::warn!(error = %error, "readiness check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+        Err(_) => {
+            tracing::warn!("readiness check: database did not answer in time");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+/// Serves files from `public/` (the favicon, robots.txt) and renders the styled 404
+/// page for every other unknown address.
+async fn fallback(State(state): State<AppState>, request: Request) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        let public_dir = Path::new(&*state.leptos_options.site_root).join("public");
+        let mut probe = Request::builder()
+            .method(request.method())
+            .uri(request.uri());
+        for name in [header::ACCEPT_ENCODING, header::IF_MODIFIED_SINCE] {
+            if let Some(value) = request.headers().get(&name) {
+                probe = probe.header(name, value);
+            }
+        }
+        if let Ok(probe) = probe.body(Body::empty()) {
+            let served = ServeDir::new(public_dir)
+                .append_index_html_on_directories(false)
+                .oneshot(probe)
+                .await;
+            let Ok(mut response) = served;
+            let status = response.status();
+            if status == StatusCode::OK || status == StatusCode::NOT_MODIFIED {
+                response.headers_mut().insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(PUBLIC_CACHE),
+                );
+                return response.map(Body::new);
+            }
+        }
+    }
+
+    let context_state = state.clone();
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_to_stream_with_context(
+        move || provide_context(context_state.clone()),
+        move || shell(options.clone()),
+    );
+    let mut response = render(request).await.into_response();
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::NOT_FOUND;
+    }
+    response
+}
+
+/// Turns a panic in a handler into a plain error page that shows the request id.
+async fn catch_panic(request: Request, next: Next) -> Response {
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("unknown")
+        .to_owned();
+    match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!("handler panicked");
+            server_error_page(&request_id)
+        }
+    }
+}
+
+/// A page with no dependencies on the app or the database, for when those have failed.
+fn server_error_page(request_id: &str) -> Response {
+    let request_id: String = request_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect();
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Server error · TLI Hub</title></head><body><main>\
+         <h1>Something went wrong on our side</h1>\
+         <p>Nothing you saved earlier was lost. Try again in a moment.</p>\
+         <p>If it keeps happening, give support this request id: <code>{request_id}</code></p>\
+         <p><a href=\"/\">Go to the home page</a></p></main></body></html>"
+    );
+    (StatusCode::INTERNAL_SERVER_ERROR, Html(body)).into_response()
+}

@@ -1,0 +1,106 @@
+//! The `tli-hub` command: runs the server, applies migrations, and seeds demo data.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use server::config::Config;
+use server::{db, seed, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "tli-hub",
+    version,
+    about = "TLI Hub: the Teacher Leadership Institute platform"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default). Applies pending migrations first.
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Load sample data. Running it again adds nothing that already exists.
+    Seed {
+        /// Load the demo program: the Teacher Leadership Institute and two cohorts.
+        #[arg(long)]
+        demo: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => return fail(&error),
+    };
+    telemetry::init(&config.log_filter, config.log_format);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(&format!("cannot start the async runtime: {error}")),
+    };
+    let result = runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(&message),
+    }
+}
+
+/// Prints one line that says what failed and what to do, for startup errors.
+fn fail(message: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("tli-hub: {message}");
+    ExitCode::FAILURE
+}
+
+async fn run(command: Command, config: Config) -> Result<(), String> {
+    if let Command::Seed { demo: false } = command {
+        return Err(
+            "seed needs --demo, the only data set there is: run `tli-hub seed --demo`.".into(),
+        );
+    }
+
+    db::prepare_data_dir(&config.data_dir).map_err(|error| error.to_string())?;
+    let connection = db::connect(&config)
+        .await
+        .map_err(|error| error.to_string())?;
+    db::migrate(&connection, &config)
+        .await
+        .map_err(|error| error.to_string())?;
+
+    match command {
+        Command::Migrate => {
+            tracing::info!(database = %config.database, "migrations applied");
+            Ok(())
+        }
+        Command::Seed { .. } => {
+            let report = seed::seed_demo(&connection)
+                .await
+                .map_err(|error| format!("seeding the demo data failed: {error}"))?;
+            tracing::info!(cohorts.created = report.cohorts_created, "demo data seeded");
+            Ok(())
+        }
+        Command::Serve => {
+            let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|error| {
+                format!(
+                    "cannot listen on TLI_BIND={}: {error}. Choose a free port, such as TLI_BIND=127.0.0.1:3001.",
+                    config.bind
+                )
+            })?;
+            let addr = listener.local_addr().map_err(|error| error.to_string())?;
+            let state = server::app_state(&config, connection, addr);
+            tracing::info!(url = %format!("http://{addr}"), database = %config.database, "TLI Hub is listening");
+            server::serve(listener, state, server::shutdown_signal())
+                .await
+                .map_err(|error| format!("the server stopped with an error: {error}"))?;
+            tracing::info!("TLI Hub stopped");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! Test harness: starts the real router on port 0 against a fresh SQLite file or a fresh
+//! PostgreSQL database, and removes it afterwards.
+
+#![allow(dead_code)] // Each test binary uses a different part of the harness.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use server::config::Config;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+/// Server to create and drop test databases on. Override with `TLI_TEST_POSTGRES_URL`.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TLI_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database that exists for one test only.
+pub struct TestDatabase {
+    pub url: String,
+    pub backend: Backend,
+    postgres_name: Option<String>,
+    _dir: TempDir,
+}
+
+impl TestDatabase {
+    pub async fn create(backend: Backend) -> TestDatabase {
+        let dir = tempfile::tempdir().expect("create a temporary directory");
+        match backend {
+            Backend::Sqlite => TestDatabase {
+                url: format!("sqlite://{}", dir.path().join("test.db").display()),
+                backend,
+                postgres_name: None,
+                _dir: dir,
+            },
+            Backend::Postgres => {
+                let name = format!("tli_test_{}", unique_suffix());
+                let admin = Database::connect(postgres_admin_url()).await.expect(
+                    "connect to PostgreSQL at TLI_TEST_POSTGRES_URL (default 127.0.0.1:5432)",
+                );
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create the test database");
+                admin.close().await.ok();
+                TestDatabase {
+                    url: replace_database_name(&postgres_admin_url(), &name),
+                    backend,
+                    postgres_name: Some(name),
+                    _dir: dir,
+                }
+            }
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        self._dir.path()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else {
+            return;
+        };
+        // Drop runs outside any async context, so the cleanup gets a runtime of its own.
+        let handle = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("build a cleanup runtime");
+            runtime.block_on(async move {
+                if let Ok(admin) = Database::connect(postgres_admin_url()).await {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                    admin.close().await.ok();
+                }
+            });
+        });
+        let _ = handle.join();
+    }
+}
+
+/// A running server with its own database, stopped when dropped.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub client: reqwest::Client,
+    /// A connection of the test's own, for arranging and inspecting data.
+    pub db: DatabaseConnection,
+    pub database: TestDatabase,
+    pub site_dir: PathBuf,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let database = TestDatabase::create(backend).await;
+        Self::spawn_on(database, None).await
+    }
+
+    /// Starts a server on `database`; the server connects through `url_override` when
+    /// given (a proxy, say) while the test's own connection goes direct.
+    pub async fn spawn_on(database: TestDatabase, url_override: Option<String>) -> TestApp {
+        let site_dir = database.dir().join("site");
+        write_site_fixture(&site_dir);
+        let data_dir = database.dir().join("data");
+
+        let server_url = url_override.unwrap_or_else(|| database.url.clone());
+        let config = test_config(&server_url, &data_dir, &site_dir);
+        let db = server::db::connect(&config)
+            .await
+            .expect("connect the server");
+        server::db::migrate(&db, &config)
+            .await
+            .expect("run migrations");
+
+        let own_config = test_config(&database.url, &data_dir, &site_dir);
+        let own_db = server::db::connect(&own_config)
+            .await
+            .expect("connect the test");
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind port 0");
+        let addr = listener.local_addr().expect("local address");
+        let state = server::app_state(&config, db, addr);
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(server::serve(listener, state, async move {
+            let _ = stopped.await;
+        }));
+
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("build the HTTP client");
+
+        TestApp {
+            addr,
+            base_url: format!("http://{addr}"),
+            client,
+            db: own_db,
+            database,
+            site_dir,
+            shutdown: Some(shutdown),
+            server: Some(server),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET request")
+    }
+
+    /// Posts form fields the way a hydrated page calls a server function.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(encode_form(fields))
+            .send()
+            .await
+            .expect("POST request")
+    }
+
+    /// Posts form fields the way a browser without JavaScript submits a form.
+    pub async fn post_html_form(
+        &self,
+        path: &str,
+        referer: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", self.url(referer))
+            .body(encode_form(fields))
+            .send()
+            .await
+            .expect("POST request")
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+pub fn test_config(database_url: &str, data_dir: &Path, site_dir: &Path) -> Config {
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", database_url.to_owned()),
+        ("TLI_DATA_DIR", data_dir.display().to_string()),
+        ("TLI_SITE_DIR", site_dir.display().to_string()),
+    ]);
+    Config::from_lookup(|name| vars.get(name).cloned()).expect("valid test configuration")
+}
+
+/// A small stand-in for the Trunk output: a bundle with a brotli copy, a stylesheet,
+/// public files, and the skeleton index.html that must never be served.
+fn write_site_fixture(site_dir: &Path) {
+    let pkg = site_dir.join("pkg");
+    let public = site_dir.join("public");
+    std::fs::create_dir_all(&pkg).expect("create pkg");
+    std::fs::create_dir_all(&public).expect("create public");
+    std::fs::write(
+        pkg.join("frontend.js"),
+        "export default function init() {}\n",
+    )
+    .expect("write js");
+    std::fs::write(pkg.join("frontend.js.br"), b"brotli-bytes").expect("write js.br");
+    std::fs::write(pkg.join("main.css"), "body { margin: 0 }\n").expect("write css");
+    std::fs::write(
+        public.join("favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .expect("write favicon");
+    std::fs::write(site_dir.join("index.html"), "<html>trunk skeleton</html>")
+        .expect("write skeleton");
+}
+
+fn encode_form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(key, value)| format!("{}={}", percent_encode(key), percent_encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut encoded = String::new();
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                encoded.push(byte as char)
+            }
+            b' ' => encoded.push('+'),
+            other => encoded.push_str(&format!("%{other:02X}")),
+        }
+    }
+    encoded
+}
+
+fn replace_database_name(url: &str, name: &str) -> String {
+    let without_query = url.split('?').next().unwrap_or(url);
+    match without_query.rfind('/') {
+        Some(slash) if slash > "postgres://".len() => format!("{}/{name}", &without_query[..slash]),
+        _ => format!("{without_query}/{name}"),
+    }
+}
+
+pub fn unique_suffix() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Defines `mod sqlite` and `mod postgres`, each with one test per listed function.
+/// Every function takes a [`Backend`].
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
