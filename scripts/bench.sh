@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Measures what BENCHMARKS.md records. Builds what it measures first.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_debian_packages brotli gzip
+ensure_rust_tools
+ensure_node_packages
+build_site
+
+step "Hydrate bundle"
+bundle_sizes
+
+step "Server memory at idle"
+cargo build --release --locked -p server
+data_dir="$(mktemp -d)"
+TLI_DATA_DIR="$data_dir" TLI_BIND=127.0.0.1:0 TLI_SITE_DIR="$ROOT/target/site" TLI_LOG=warn \
+  "$TARGET_DIR/release/tli-hub" serve &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$data_dir"' EXIT
+sleep 3
+printf 'server RSS at idle: %s KiB\n' "$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")"
