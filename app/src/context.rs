@@ -4,7 +4,9 @@ use axum::extract::FromRef;
 use leptos::prelude::{LeptosOptions, use_context};
 use sea_orm::{DatabaseConnection, DbErr, SqlErr};
 
+use crate::auth::session::{ClientAddress, SessionSettings};
 use crate::error::AppError;
+use crate::mail::MailSettings;
 use crate::request::current_request_id;
 
 /// Everything a request handler needs. The server builds one at startup and provides it
@@ -13,6 +15,13 @@ use crate::request::current_request_id;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
+    pub sessions: SessionSettings,
+    pub mail: MailSettings,
+    /// The address people use to reach TLI Hub, without a trailing slash; links in
+    /// emails start with it.
+    pub public_url: String,
+    /// Whether to take the client address from `X-Forwarded-For` (behind a proxy).
+    pub trust_proxy_headers: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -82,4 +91,33 @@ pub fn fail<T>(error: AppError) -> Result<T, AppError> {
         }
     }
     Err(error)
+}
+
+/// Logs an internal failure with its cause and returns the error the user sees.
+pub fn internal_error(what: &str, cause: &dyn std::fmt::Display) -> AppError {
+    tracing::error!(error = %cause, "{what}");
+    AppError::Internal {
+        request_id: current_request_id(),
+    }
+}
+
+/// The session of the current request.
+pub async fn session_handle() -> Result<tower_sessions::Session, AppError> {
+    leptos_axum::extract::<tower_sessions::Session>()
+        .await
+        .map_err(|error| internal_error("the session layer is missing", &error))
+}
+
+/// The client address the server's middleware recorded for this request.
+pub fn client_address() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddress>().cloned())
+        .map(|ClientAddress(address)| address)
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Redirects to `path` once the server function returns: a 302 for plain form posts,
+/// and a `Location` header plus Leptos's redirect marker for script calls.
+pub fn redirect_to(path: &str) {
+    leptos_axum::redirect(path);
 }

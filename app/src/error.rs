@@ -16,9 +16,15 @@ pub enum AppError {
     /// The thing asked for does not exist, or the caller may not know that it exists.
     #[error("{0}")]
     NotFound(String),
+    /// The caller must sign in first.
+    #[error("Sign in to continue.")]
+    Unauthenticated,
     /// The caller is signed in but lacks permission.
     #[error("You do not have permission to do that.")]
     Forbidden,
+    /// Too many attempts; the message says when to try again.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// The request clashes with existing data; the message says what to do instead.
     #[error("{0}")]
     Conflict(String),
@@ -58,8 +64,10 @@ impl AppError {
         match self {
             AppError::Invalid { .. } => 422,
             AppError::NotFound(_) => 404,
+            AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
             AppError::Conflict(_) => 409,
+            AppError::TooManyRequests(_) => 429,
             AppError::Unavailable { .. } => 503,
             AppError::Internal { .. } | AppError::Network(_) => 500,
         }

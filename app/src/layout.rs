@@ -1,20 +1,46 @@
 //! The frame around every page: skip link, header with navigation, main landmark, footer.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
+
+use crate::auth::api::SignOut;
+use crate::auth::{Action, authorize, current_actor};
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let actor = current_actor();
+    let user = actor.user().cloned();
+    let can_list_cohorts = authorize(&actor, Action::ListCohorts).is_ok();
+    let is_admin = user.as_ref().is_some_and(|user| user.is_admin);
+    let home = user.as_ref().map_or("/", |user| user.home_path());
+
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <header class="site-header">
             <a class="brand" href="/">"TLI Hub"</a>
             <nav aria-label="Main">
                 <ul>
-                    <li><A href="/" exact=true>"Home"</A></li>
-                    <li><A href="/cohorts">"Cohorts"</A></li>
+                    <li><A href=home exact=true>"Home"</A></li>
+                    {can_list_cohorts.then(|| view! { <li><A href="/cohorts">"Cohorts"</A></li> })}
+                    {is_admin.then(|| view! {
+                        <li><A href="/admin/users">"Users"</A></li>
+                        <li><A href="/admin/audit">"Audit log"</A></li>
+                        <li><A href="/admin/outbox">"Outbox"</A></li>
+                    })}
                 </ul>
             </nav>
+            <div class="account">
+                {match user {
+                    Some(user) => view! {
+                        <span class="account-name">{user.display_name}</span>
+                        <form method="post" action=SignOut::url() class="inline-form">
+                            <button type="submit" class="button-quiet">"Sign out"</button>
+                        </form>
+                    }.into_any(),
+                    None => view! { <a href="/sign-in">"Sign in"</a> }.into_any(),
+                }}
+            </div>
         </header>
         <main id="main" tabindex="-1">{children()}</main>
         <footer class="site-footer">

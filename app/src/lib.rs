@@ -1,6 +1,9 @@
 //! TLI Hub's pages, components and server functions. The server renders them (`ssr`)
 //! and the browser hydrates them (`hydrate`).
 
+pub mod admin;
+pub mod audit_actions;
+pub mod auth;
 pub mod cohorts;
 pub mod error;
 mod layout;
@@ -9,9 +12,13 @@ pub mod request;
 mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
 pub mod context;
 #[cfg(feature = "ssr")]
 pub mod entities;
+#[cfg(feature = "ssr")]
+pub mod mail;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -21,9 +28,12 @@ use leptos_router::{
     path,
 };
 
+use crate::admin::{AdminHomePage, AuditLogPage, OutboxPage, UsersPage};
+use crate::auth::Role;
+use crate::auth::pages::{ForgotPasswordPage, InvitationPage, ResetPasswordPage, SignInPage};
 use crate::cohorts::CohortsPage;
 use crate::layout::Layout;
-use crate::pages::{HomePage, NotFoundPage};
+use crate::pages::{HomePage, NotFoundPage, RoleHomePage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -33,6 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <ContentSecurityPolicy/>
                 <link rel="stylesheet" href="/pkg/main.css"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HydrationScripts options islands=true/>
@@ -53,11 +64,42 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| format!("{page} · TLI Hub")/>
         <Router>
             <Layout>
+                // Every page renders in full before it is sent, so that a page can set
+                // its HTTP status (404, 403, 503) from the data it reads.
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/fellow") view=|| view! { <RoleHomePage role=Role::Fellow/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/coach") view=|| view! { <RoleHomePage role=Role::Coach/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/reviewer") view=|| view! { <RoleHomePage role=Role::Reviewer/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/facilitator") view=|| view! { <RoleHomePage role=Role::Facilitator/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/outbox") view=OutboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/cohorts") view=CohortsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>
+    }
+}
+
+/// Sends the page's Content-Security-Policy header with this response's nonce, which
+/// the hydration scripts carry. Renders nothing.
+#[component]
+fn ContentSecurityPolicy() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(options)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(value) =
+            http::HeaderValue::from_str(&request::content_security_policy(&nonce.to_string()))
+        {
+            options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
     }
 }

@@ -36,3 +36,18 @@ pub fn set_page_status(status: u16) {
     #[cfg(not(feature = "ssr"))]
     let _ = status;
 }
+
+/// The Content-Security-Policy for HTML pages.
+///
+/// - scripts: files from this origin, plus inline scripts carrying this response's
+///   nonce (Leptos's hydration scripts); `'wasm-unsafe-eval'` lets the page compile the
+///   WebAssembly bundle and still forbids JavaScript `eval`;
+/// - styles, fonts, fetches: this origin only; images: this origin and `data:` URLs;
+/// - no plugins, no `<base>` elsewhere, forms post only here, no framing by any site.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}

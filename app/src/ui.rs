@@ -28,3 +28,26 @@ pub fn FieldError(
         <p id=id class="field-error">{move || message.get()}</p>
     }
 }
+
+/// The error of a form post that is not about one of `fields` (those show at their
+/// field), such as a wrong password or a lost connection.
+#[component]
+pub fn FormErrorNotice(error: Option<AppError>, fields: &'static [&'static str]) -> impl IntoView {
+    error
+        .filter(|error| {
+            !fields
+                .iter()
+                .any(|field| error.message_for(field).is_some())
+        })
+        .map(|error| view! { <ErrorNotice error/> })
+}
+
+/// A confirmation that something worked.
+#[component]
+pub fn SuccessNotice(children: Children) -> impl IntoView {
+    view! {
+        <div class="notice notice-success" role="status">
+            <p>{children()}</p>
+        </div>
+    }
+}

@@ -3,12 +3,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261204_000001_programs_and_cohorts;
+mod m20261204_000002_accounts;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261204_000001_programs_and_cohorts::Migration)]
+        vec![
+            Box::new(m20261204_000001_programs_and_cohorts::Migration),
+            Box::new(m20261204_000002_accounts::Migration),
+        ]
     }
 }

@@ -9,6 +9,13 @@
 //! | `TLI_LOG` | log filter in `tracing` `EnvFilter` syntax | `info` |
 //! | `TLI_LOG_FORMAT` | `human` or `json` | `human` |
 //! | `TLI_DB_MAX_CONNECTIONS` | database pool size, 1 to 1000 | 1 on SQLite, 10 on PostgreSQL |
+//! | `TLI_PUBLIC_URL` | address people use to reach the site; `https://` makes cookies Secure | `http://` + `TLI_BIND` |
+//! | `TLI_SESSION_IDLE_MINUTES` | minutes of inactivity that end a session, 5 to 10080 | 120 |
+//! | `TLI_SESSION_REMEMBER_DAYS` | idle limit in days with "keep me signed in", 1 to 365 | 30 |
+//! | `TLI_SESSION_MAX_DAYS` | days after sign-in that end any session, 1 to 365 | 30 |
+//! | `TLI_TRUST_PROXY_HEADERS` | `true` to take client addresses from `X-Forwarded-For` | `false` |
+//! | `TLI_SMTP_URL` | SMTP server in lettre's URL form, such as `smtps://user:pass@mail.example.org` | none: mail stays in the outbox |
+//! | `TLI_MAIL_FROM` | sender of outgoing mail | `TLI Hub <no-reply@localhost>` |
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -61,6 +68,14 @@ pub struct Config {
     pub log_filter: String,
     pub log_format: LogFormat,
     pub db_max_connections: Option<u32>,
+    /// `None` means `http://` plus the address the server is bound to.
+    pub public_url: Option<String>,
+    pub session_idle_minutes: u64,
+    pub session_remember_days: u64,
+    pub session_max_days: u64,
+    pub trust_proxy_headers: bool,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
 }
 
 /// A variable whose value cannot be used. Its message names the variable, the problem
@@ -142,6 +157,75 @@ impl Config {
             },
         };
 
+        let public_url = match get("TLI_PUBLIC_URL") {
+            None => None,
+            Some(value) => {
+                let trimmed = value.trim().trim_end_matches('/');
+                let valid = (trimmed.starts_with("http://") || trimmed.starts_with("https://"))
+                    && trimmed.split_once("://").is_some_and(|(_, rest)| {
+                        !rest.is_empty() && !rest.contains(char::is_whitespace)
+                    });
+                if !valid {
+                    return Err(ConfigError {
+                        variable: "TLI_PUBLIC_URL",
+                        value,
+                        problem: "it is not an http or https address".into(),
+                        expected: "the address people type, such as https://tli.example.org",
+                    });
+                }
+                Some(trimmed.to_owned())
+            }
+        };
+
+        let session_idle_minutes = parse_bounded(
+            &get,
+            "TLI_SESSION_IDLE_MINUTES",
+            120,
+            5..=10_080,
+            "minutes, such as 120",
+        )?;
+        let session_remember_days = parse_bounded(
+            &get,
+            "TLI_SESSION_REMEMBER_DAYS",
+            30,
+            1..=365,
+            "days, such as 30",
+        )?;
+        let session_max_days = parse_bounded(
+            &get,
+            "TLI_SESSION_MAX_DAYS",
+            30,
+            1..=365,
+            "days, such as 30",
+        )?;
+
+        let trust_proxy_headers = match get("TLI_TRUST_PROXY_HEADERS").as_deref().map(str::trim) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "TLI_TRUST_PROXY_HEADERS",
+                    value: other.into(),
+                    problem: "it is neither true nor false".into(),
+                    expected: "true (only behind a proxy that sets X-Forwarded-For) or false",
+                });
+            }
+        };
+
+        let smtp_url = get("TLI_SMTP_URL").map(|value| value.trim().to_owned());
+        if let Some(url) = &smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(ConfigError {
+                    variable: "TLI_SMTP_URL",
+                    value: redact_password(url),
+                    problem: "the scheme is neither smtp nor smtps".into(),
+                    expected: "smtps://USER:PASSWORD@HOST or smtp://HOST:25",
+                });
+            }
+        }
+        let mail_from =
+            get("TLI_MAIL_FROM").unwrap_or_else(|| "TLI Hub <no-reply@localhost>".into());
+
         Ok(Config {
             bind,
             data_dir,
@@ -150,7 +234,40 @@ impl Config {
             log_filter,
             log_format,
             db_max_connections,
+            public_url,
+            session_idle_minutes,
+            session_remember_days,
+            session_max_days,
+            trust_proxy_headers,
+            smtp_url,
+            mail_from,
         })
+    }
+}
+
+/// Reads a whole number within `range`, or `default` when the variable is unset.
+fn parse_bounded(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+    expected: &'static str,
+) -> Result<u64, ConfigError> {
+    let Some(value) = get(variable) else {
+        return Ok(default);
+    };
+    match value.trim().parse::<u64>() {
+        Ok(number) if range.contains(&number) => Ok(number),
+        _ => Err(ConfigError {
+            variable,
+            problem: format!(
+                "it is not a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ),
+            expected,
+            value,
+        }),
     }
 }
 
@@ -291,6 +408,46 @@ mod tests {
             config_from(&[("TLI_LOG_FORMAT", "json"), ("TLI_DB_MAX_CONNECTIONS", "20")]).unwrap();
         assert_eq!(json.log_format, LogFormat::Json);
         assert_eq!(json.db_max_connections, Some(20));
+    }
+
+    #[test]
+    fn session_and_url_settings_are_checked() {
+        let config = config_from(&[("TLI_PUBLIC_URL", "https://tli.example.org/")]).unwrap();
+        assert_eq!(
+            config.public_url.as_deref(),
+            Some("https://tli.example.org")
+        );
+        assert_eq!(config_from(&[]).unwrap().public_url, None);
+        assert_eq!(
+            config_from(&[("TLI_PUBLIC_URL", "tli.example.org")])
+                .unwrap_err()
+                .variable,
+            "TLI_PUBLIC_URL"
+        );
+        assert_eq!(
+            config_from(&[("TLI_SESSION_IDLE_MINUTES", "1")])
+                .unwrap_err()
+                .variable,
+            "TLI_SESSION_IDLE_MINUTES"
+        );
+        assert_eq!(
+            config_from(&[("TLI_SESSION_MAX_DAYS", "many")])
+                .unwrap_err()
+                .variable,
+            "TLI_SESSION_MAX_DAYS"
+        );
+        assert_eq!(
+            config_from(&[("TLI_TRUST_PROXY_HEADERS", "yes")])
+                .unwrap_err()
+                .variable,
+            "TLI_TRUST_PROXY_HEADERS"
+        );
+        assert_eq!(
+            config_from(&[("TLI_SMTP_URL", "http://mail")])
+                .unwrap_err()
+                .variable,
+            "TLI_SMTP_URL"
+        );
     }
 
     #[test]

@@ -12,10 +12,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::FutureExt;
 use http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use leptos::nonce::provide_nonce;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceExt;
@@ -24,7 +25,13 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::{Span, field};
+
+use crate::auth_layer::identify_caller;
+use crate::security::{reject_cross_site, security_headers};
+use crate::session_store::DatabaseSessionStore;
 
 /// How long `/readyz` waits for the database before reporting it unreachable.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
@@ -38,7 +45,18 @@ const PKG_CACHE: &str = "no-cache";
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
-    let provide_state = move || provide_context(context_state.clone());
+    let provide_state = move || {
+        provide_context(context_state.clone());
+        provide_nonce();
+    };
+    let sessions = SessionManagerLayer::new(DatabaseSessionStore::new(state.db.clone()))
+        .with_name("tli_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.public_url.starts_with("https://"))
+        .with_expiry(Expiry::OnInactivity(
+            time::Duration::try_from(state.sessions.idle_timeout).unwrap_or(time::Duration::HOUR),
+        ));
     let site_root = Path::new(&*state.leptos_options.site_root).to_path_buf();
 
     let pkg = ServeDir::new(site_root.join(&*state.leptos_options.site_pkg_dir))
@@ -62,8 +80,15 @@ pub fn router(state: AppState) -> Router {
                 .service(pkg),
         )
         .fallback(fallback)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            identify_caller,
+        ))
+        .layer(sessions)
+        .layer(middleware::from_fn(reject_cross_site))
         .with_state(state)
         .layer(middleware::from_fn(catch_panic))
+        .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(HeaderName::from_static(
             REQUEST_ID_HEADER,
@@ -96,6 +121,7 @@ fn request_span(request: &Request<Body>) -> Span {
         method = %request.method(),
         path = %path,
         request.id = %request_id,
+        user.id = field::Empty,
         status = field::Empty,
         latency_ms = field::Empty,
     )
@@ -164,7 +190,10 @@ async fn fallback(State(state): State<AppState>, request: Request) -> Response {
     let context_state = state.clone();
     let options = state.leptos_options.clone();
     let render = leptos_axum::render_app_to_stream_with_context(
-        move || provide_context(context_state.clone()),
+        move || {
+            provide_context(context_state.clone());
+            provide_nonce();
+        },
         move || shell(options.clone()),
     );
     let mut response = render(request).await.into_response();
@@ -186,26 +215,7 @@ async fn catch_panic(request: Request, next: Next) -> Response {
         Ok(response) => response,
         Err(_) => {
             tracing::error!("handler panicked");
-            server_error_page(&request_id)
+            crate::error_pages::server_error(&request_id)
         }
     }
-}
-
-/// A page with no dependencies on the app or the database, for when those have failed.
-fn server_error_page(request_id: &str) -> Response {
-    let request_id: String = request_id
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .take(64)
-        .collect();
-    let body = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Server error · TLI Hub</title></head><body><main>\
-         <h1>Something went wrong on our side</h1>\
-         <p>Nothing you saved earlier was lost. Try again in a moment.</p>\
-         <p>If it keeps happening, give support this request id: <code>{request_id}</code></p>\
-         <p><a href=\"/\">Go to the home page</a></p></main></body></html>"
-    );
-    (StatusCode::INTERNAL_SERVER_ERROR, Html(body)).into_response()
 }

@@ -1,16 +1,25 @@
 //! The TLI Hub server: configuration, startup and the HTTP router. `main.rs` wraps it
 //! in a command line; integration tests drive it directly.
 
+pub mod admin_commands;
+pub mod auth_layer;
 pub mod config;
 pub mod db;
+pub mod error_pages;
 pub mod http;
+pub mod roster;
+pub mod security;
 pub mod seed;
+pub mod session_store;
 pub mod telemetry;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::time::Duration;
 
+use app::auth::session::SessionSettings;
 use app::context::AppState;
+use app::mail::MailSettings;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
@@ -25,7 +34,24 @@ pub fn app_state(config: &Config, db: DatabaseConnection, addr: SocketAddr) -> A
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    AppState { leptos_options, db }
+    AppState {
+        leptos_options,
+        db,
+        sessions: SessionSettings {
+            idle_timeout: Duration::from_secs(config.session_idle_minutes * 60),
+            remember_me_timeout: Duration::from_secs(config.session_remember_days * 86_400),
+            absolute_timeout: Duration::from_secs(config.session_max_days * 86_400),
+        },
+        mail: MailSettings {
+            from: config.mail_from.clone(),
+            smtp_url: config.smtp_url.clone(),
+        },
+        public_url: config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}")),
+        trust_proxy_headers: config.trust_proxy_headers,
+    }
 }
 
 /// Serves requests on `listener` until `shutdown` completes, then finishes the requests
@@ -35,9 +61,13 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let router = http::router(state);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.
@@ -63,4 +93,18 @@ pub async fn shutdown_signal() {
         () = interrupt => tracing::info!("SIGINT received, shutting down"),
         () = terminate => tracing::info!("SIGTERM received, shutting down"),
     }
+}
+
+/// Deletes expired sessions once an hour, for as long as the server runs.
+pub fn spawn_session_cleanup(db: DatabaseConnection) {
+    let store = session_store::DatabaseSessionStore::new(db);
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            interval.tick().await;
+            if let Err(error) = store.delete_expired().await {
+                tracing::warn!(error = %error, "deleting expired sessions failed");
+            }
+        }
+    });
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use server::config::Config;
-use server::{db, seed, telemetry};
+use server::{admin_commands, db, seed, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -25,9 +25,43 @@ enum Command {
     Migrate,
     /// Load sample data. Running it again adds nothing that already exists.
     Seed {
-        /// Load the demo program: the Teacher Leadership Institute and two cohorts.
+        /// Load the demo program: the Teacher Leadership Institute, two cohorts and
+        /// one demo account per role.
         #[arg(long)]
         demo: bool,
+    },
+    /// Create a program administrator. Reads the password from TLI_ADMIN_PASSWORD, or
+    /// from the first line of standard input.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Invite a person by email, optionally with a first role in a cohort.
+    Invite {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Cohort name, such as "Ohio 2027"; needs --role.
+        #[arg(long, requires = "role")]
+        cohort: Option<String>,
+        /// fellow, coach, reviewer or facilitator; needs --cohort.
+        #[arg(long, requires = "cohort")]
+        role: Option<String>,
+        /// Make the person a program administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Import people from a OneRoster-style users.csv (columns sourcedId, givenName,
+    /// familyName, email, role, cohort). Validates every row first and imports nothing
+    /// if any row is invalid.
+    ImportRoster {
+        file: std::path::PathBuf,
+        /// Check the file and report what would change, without changing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -83,8 +117,38 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             let report = seed::seed_demo(&connection)
                 .await
                 .map_err(|error| format!("seeding the demo data failed: {error}"))?;
-            tracing::info!(cohorts.created = report.cohorts_created, "demo data seeded");
+            tracing::info!(
+                cohorts.created = report.cohorts_created,
+                users.created = report.users_created,
+                "demo data seeded"
+            );
             Ok(())
+        }
+        Command::CreateAdmin { email, name } => {
+            let state = server::app_state(&config, connection, config.bind);
+            admin_commands::create_admin(&state, &email, &name).await
+        }
+        Command::Invite {
+            email,
+            name,
+            cohort,
+            role,
+            admin,
+        } => {
+            let state = server::app_state(&config, connection, config.bind);
+            admin_commands::invite(
+                &state,
+                &email,
+                &name,
+                cohort.as_deref(),
+                role.as_deref(),
+                admin,
+            )
+            .await
+        }
+        Command::ImportRoster { file, dry_run } => {
+            let state = server::app_state(&config, connection, config.bind);
+            admin_commands::import_roster(&state, &file, dry_run).await
         }
         Command::Serve => {
             let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|error| {
@@ -95,6 +159,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             })?;
             let addr = listener.local_addr().map_err(|error| error.to_string())?;
             let state = server::app_state(&config, connection, addr);
+            server::spawn_session_cleanup(state.db.clone());
             tracing::info!(url = %format!("http://{addr}"), database = %config.database, "TLI Hub is listening");
             server::serve(listener, state, server::shutdown_signal())
                 .await

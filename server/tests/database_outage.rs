@@ -100,14 +100,14 @@ async fn postgres_outage_gives_503_then_recovers() {
     let app = TestApp::spawn_on(database, Some(through_proxy)).await;
 
     assert_eq!(app.get("/readyz").await.status(), 200);
-    assert_eq!(app.get("/cohorts").await.status(), 200);
+    assert_eq!(app.admin_get("/cohorts").await.status(), 200);
 
     proxy.cut();
     assert_eq!(
         wait_for_status(&app, "/readyz", 503, Duration::from_secs(10)).await,
         503
     );
-    let page = app.get("/cohorts").await;
+    let page = app.admin_get("/cohorts").await;
     assert_eq!(page.status(), 503);
     let html = page.text().await.unwrap();
     assert!(html.contains("cannot reach its database"), "{html}");
@@ -122,9 +122,9 @@ async fn postgres_outage_gives_503_then_recovers() {
         wait_for_status(&app, "/readyz", 200, Duration::from_secs(15)).await,
         200
     );
-    assert_eq!(app.get("/cohorts").await.status(), 200);
+    assert_eq!(app.admin_get("/cohorts").await.status(), 200);
     let created = app
-        .post_form(
+        .admin_post_form(
             "/api/cohorts/create",
             &[("name", "After the outage"), ("year", "2027")],
         )

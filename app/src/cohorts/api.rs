@@ -9,8 +9,12 @@ use crate::error::AppError;
 /// Lists every cohort, newest year first.
 #[server(prefix = "/api", endpoint = "cohorts/list", input = GetUrl)]
 pub async fn list_cohorts() -> Result<Vec<CohortSummary>, AppError> {
+    use crate::auth::{Action, authorize, current_actor};
     use crate::context::{db, fail, map_db_error};
 
+    if let Err(error) = authorize(&current_actor(), Action::ListCohorts) {
+        return fail(error);
+    }
     let db = db()?;
     match super::store::list(&db).await {
         Ok(cohorts) => Ok(cohorts),
@@ -23,8 +27,14 @@ pub async fn list_cohorts() -> Result<Vec<CohortSummary>, AppError> {
 #[server(prefix = "/api", endpoint = "cohorts/create")]
 pub async fn create_cohort(name: String, year: String) -> Result<CohortSummary, AppError> {
     use super::input::NewCohort;
+    use crate::audit::{self, AuditEvent, actions};
+    use crate::auth::{Action, authorize, current_actor};
     use crate::context::{db, fail, map_db_error};
 
+    let actor = current_actor();
+    if let Err(error) = authorize(&actor, Action::CreateCohort) {
+        return fail(error);
+    }
     let cohort = match NewCohort::parse(&name, &year) {
         Ok(cohort) => cohort,
         Err(error) => return fail(error),
@@ -37,8 +47,51 @@ pub async fn create_cohort(name: String, year: String) -> Result<CohortSummary, 
     match super::store::insert(&db, &cohort).await {
         Ok(created) => {
             tracing::info!(cohort.id = created.id, "cohort created");
+            audit::record(
+                &db,
+                AuditEvent {
+                    actor_user_id: actor.user().map(|user| user.id),
+                    action: actions::COHORT_CREATED,
+                    subject: format!("{} ({})", created.name, created.year),
+                    details: format!("cohort {}", created.id),
+                },
+            )
+            .await
+            .map_err(|error| map_db_error(error, ""))?;
             Ok(created)
         }
         Err(error) => fail(map_db_error(error, &conflict)),
     }
+}
+
+/// Lists the cohorts in which the caller holds `role` (`fellow`, `coach`, `reviewer` or
+/// `facilitator`).
+#[server(prefix = "/api", endpoint = "cohorts/mine", input = GetUrl)]
+pub async fn list_my_cohorts(role: String) -> Result<Vec<CohortSummary>, AppError> {
+    use crate::auth::{Action, Role, authorize, current_actor};
+    use crate::context::{db, fail, map_db_error};
+
+    let actor = current_actor();
+    let Some(role) = Role::parse(&role) else {
+        return fail(AppError::invalid(
+            "role",
+            format!("\"{role}\" is not a role. Use fellow, coach, reviewer or facilitator."),
+        ));
+    };
+    if let Err(error) = authorize(&actor, Action::ViewOwnHome) {
+        return fail(error);
+    }
+    let ids: Vec<i32> = actor
+        .user()
+        .map(|user| {
+            user.memberships
+                .iter()
+                .filter(|membership| membership.role == role)
+                .map(|membership| membership.cohort_id)
+                .collect()
+        })
+        .unwrap_or_default();
+    super::store::list_by_ids(&db()?, ids)
+        .await
+        .map_err(|error| map_db_error(error, ""))
 }

@@ -6,7 +6,9 @@ mod page;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-pub use api::{CreateCohort, ListCohorts, create_cohort, list_cohorts};
+pub use api::{
+    CreateCohort, ListCohorts, ListMyCohorts, create_cohort, list_cohorts, list_my_cohorts,
+};
 pub use page::CohortsPage;
 
 use serde::{Deserialize, Serialize};

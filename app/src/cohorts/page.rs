@@ -6,11 +6,13 @@ use leptos_meta::Title;
 
 use super::input::NAME_MAX_CHARS;
 use super::{CohortSummary, CreateCohort, list_cohorts};
+use crate::auth::{Action, authorize, current_actor};
 use crate::error::AppError;
 use crate::ui::{ErrorNotice, FieldError};
 
 #[component]
 pub fn CohortsPage() -> impl IntoView {
+    let can_create = authorize(&current_actor(), Action::CreateCohort).is_ok();
     let cohorts = Resource::new(|| (), |_| list_cohorts());
     view! {
         <Title text="Cohorts"/>
@@ -18,7 +20,7 @@ pub fn CohortsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading cohorts…"</p> }>
             {move || Suspend::new(async move {
                 match cohorts.await {
-                    Ok(list) => view! { <CohortsPanel initial=list/> }.into_any(),
+                    Ok(list) => view! { <CohortsPanel initial=list can_create/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -29,7 +31,7 @@ pub fn CohortsPage() -> impl IntoView {
 /// The list and the form share one island, so that the list refreshes in place when
 /// the form adds a cohort. The server renders it with the list it has just read.
 #[island]
-fn CohortsPanel(initial: Vec<CohortSummary>) -> impl IntoView {
+fn CohortsPanel(initial: Vec<CohortSummary>, can_create: bool) -> impl IntoView {
     let create = ServerAction::<CreateCohort>::new();
     let cohorts = RwSignal::new(initial);
     let refresh_error = RwSignal::new(None::<AppError>);
@@ -55,17 +57,19 @@ fn CohortsPanel(initial: Vec<CohortSummary>) -> impl IntoView {
             {move || refresh_error.get().map(|error| view! { <ErrorNotice error/> })}
             {move || view! { <CohortList cohorts=cohorts.get()/> }}
         </section>
-        <section aria-labelledby="new-cohort-heading">
-            <h2 id="new-cohort-heading">"Add a cohort"</h2>
-            <NewCohortForm action=create/>
-        </section>
+        {can_create.then(|| view! {
+            <section aria-labelledby="new-cohort-heading">
+                <h2 id="new-cohort-heading">"Add a cohort"</h2>
+                <NewCohortForm action=create/>
+            </section>
+        })}
     }
 }
 
 #[component]
 fn CohortList(cohorts: Vec<CohortSummary>) -> impl IntoView {
     if cohorts.is_empty() {
-        return view! { <p>"No cohorts yet. Add the first one below."</p> }.into_any();
+        return view! { <p>"No cohorts yet."</p> }.into_any();
     }
     view! {
         <table class="data-table">

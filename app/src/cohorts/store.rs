@@ -22,6 +22,19 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<CohortSummary>, DbErr
     Ok(rows.into_iter().map(summary).collect())
 }
 
+pub async fn list_by_ids(
+    db: &impl ConnectionTrait,
+    ids: Vec<i32>,
+) -> Result<Vec<CohortSummary>, DbErr> {
+    let rows = cohorts::Entity::find()
+        .filter(cohorts::Column::Id.is_in(ids))
+        .order_by_desc(cohorts::Column::Year)
+        .order_by_asc(cohorts::Column::Name)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(summary).collect())
+}
+
 pub async fn insert(db: &impl ConnectionTrait, cohort: &NewCohort) -> Result<CohortSummary, DbErr> {
     let program_id = default_program_id(db).await?;
     let model = cohorts::ActiveModel {

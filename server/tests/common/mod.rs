@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use app::auth::{Membership, Role};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Database, DatabaseConnection};
 use server::config::Config;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -100,6 +101,7 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub database: TestDatabase,
     pub site_dir: PathBuf,
+    admin: tokio::sync::OnceCell<reqwest::Client>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -153,9 +155,103 @@ impl TestApp {
             db: own_db,
             database,
             site_dir,
+            admin: tokio::sync::OnceCell::new(),
             shutdown: Some(shutdown),
             server: Some(server),
         }
+    }
+
+    /// Creates an account with [`TEST_PASSWORD`] and the given roles.
+    pub async fn create_user(&self, email: &str, is_admin: bool, roles: &[(i32, Role)]) -> i32 {
+        let user = app::entities::users::ActiveModel {
+            email: Set(email.to_owned()),
+            email_normalized: Set(email.to_lowercase()),
+            display_name: Set(format!("Test {email}")),
+            password_hash: Set(Some(test_password_hash().await)),
+            is_admin: Set(is_admin),
+            disabled: Set(false),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("create a user");
+        for &(cohort_id, role) in roles {
+            app::admin::store::insert_membership(&self.db, user.id, Membership { cohort_id, role })
+                .await
+                .expect("add a role");
+        }
+        user.id
+    }
+
+    /// Creates a cohort and returns its id.
+    pub async fn create_cohort(&self, name: &str) -> i32 {
+        let cohort = app::cohorts::input::NewCohort {
+            name: name.to_owned(),
+            year: 2027,
+        };
+        app::cohorts::store::insert(&self.db, &cohort)
+            .await
+            .expect("create a cohort")
+            .id
+    }
+
+    /// A client with its own cookie jar, signed in as `email` with [`TEST_PASSWORD`].
+    pub async fn signed_in_client(&self, email: &str) -> reqwest::Client {
+        let client = cookie_client();
+        let response = client
+            .post(self.url("/api/auth/sign-in"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .body(encode_form(&[
+                ("email", email),
+                ("password", TEST_PASSWORD),
+            ]))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(response.status(), 302, "sign-in as {email} failed");
+        client
+    }
+
+    /// A client signed in as an administrator, created on first use.
+    pub async fn admin(&self) -> &reqwest::Client {
+        self.admin.get_or_init(|| self.admin_client()).await
+    }
+
+    pub async fn admin_get(&self, path_or_url: &str) -> reqwest::Response {
+        let url = if path_or_url.starts_with("http") {
+            path_or_url.to_owned()
+        } else {
+            self.url(path_or_url)
+        };
+        self.admin()
+            .await
+            .get(url)
+            .send()
+            .await
+            .expect("GET request")
+    }
+
+    pub async fn admin_post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        post_form_as(self.admin().await, &self.url(path), fields).await
+    }
+
+    pub async fn admin_post_html_form(
+        &self,
+        path: &str,
+        referer: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.post_html_form_as(self.admin().await, path, referer, fields)
+            .await
+    }
+
+    /// Creates an administrator and returns a client signed in as them.
+    pub async fn admin_client(&self) -> reqwest::Client {
+        let email = format!("admin-{}@test.example", unique_suffix());
+        self.create_user(&email, true, &[]).await;
+        self.signed_in_client(&email).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -189,7 +285,19 @@ impl TestApp {
         referer: &str,
         fields: &[(&str, &str)],
     ) -> reqwest::Response {
-        self.client
+        self.post_html_form_as(&self.client, path, referer, fields)
+            .await
+    }
+
+    /// Like [`TestApp::post_html_form`], with `client`'s cookies.
+    pub async fn post_html_form_as(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        referer: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
             .post(self.url(path))
             .header("content-type", "application/x-www-form-urlencoded")
             .header("accept", "text/html,application/xhtml+xml")
@@ -208,6 +316,46 @@ impl TestApp {
             let _ = server.await;
         }
     }
+}
+
+/// The password of every account the tests create.
+pub const TEST_PASSWORD: &str = "test password 1234";
+
+async fn test_password_hash() -> String {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async {
+        app::auth::password::hash_password(TEST_PASSWORD.to_owned())
+            .await
+            .expect("hash the test password")
+    })
+    .await
+    .clone()
+}
+
+/// A client that keeps cookies and does not follow redirects.
+pub fn cookie_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("build the HTTP client")
+}
+
+/// Posts form fields as a browser without JavaScript does, from a page of the same site.
+pub async fn post_form_as(
+    client: &reqwest::Client,
+    url: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .body(encode_form(fields))
+        .send()
+        .await
+        .expect("POST request")
 }
 
 pub fn test_config(database_url: &str, data_dir: &Path, site_dir: &Path) -> Config {
@@ -242,7 +390,7 @@ fn write_site_fixture(site_dir: &Path) {
         .expect("write skeleton");
 }
 
-fn encode_form(fields: &[(&str, &str)]) -> String {
+pub fn encode_form(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
         .map(|(key, value)| format!("{}={}", percent_encode(key), percent_encode(value)))

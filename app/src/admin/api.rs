@@ -1,0 +1,184 @@
+//! Server functions for administrators. Each one authorizes first.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use super::{AuditRow, OutboxRow, UsersListing};
+use crate::error::AppError;
+
+/// Maximum rows a listing returns; the page says when there are more.
+pub const LIST_LIMIT: u64 = 200;
+
+/// Lists users whose name or email contains `search` (all users when it is empty).
+#[server(prefix = "/api", endpoint = "admin/users", input = GetUrl)]
+pub async fn list_users(search: String) -> Result<UsersListing, AppError> {
+    use super::store;
+    use crate::auth::{Action, authorize, current_actor};
+    use crate::context::{db, map_db_error};
+
+    authorize(&current_actor(), Action::ManageUsers)?;
+    let search = search.trim().chars().take(100).collect::<String>();
+    store::list_users(&db()?, &search)
+        .await
+        .map_err(|error| map_db_error(error, ""))
+}
+
+/// Creates an account for `email`, optionally with a first role, and emails an
+/// invitation link that is valid for 7 days.
+#[server(prefix = "/api", endpoint = "admin/invite")]
+pub async fn invite_user(
+    email: String,
+    display_name: String,
+    cohort_id: String,
+    role: String,
+    administrator: Option<String>,
+) -> Result<(), AppError> {
+    use super::store::{self, Invitation};
+    use crate::auth::{Action, authorize, current_actor};
+    use crate::context::{app_state, fail};
+
+    let actor = current_actor();
+    authorize(&actor, Action::ManageUsers)?;
+    let state = app_state()?;
+    let invitation = match Invitation::parse(
+        &email,
+        &display_name,
+        &cohort_id,
+        &role,
+        administrator.is_some(),
+    ) {
+        Ok(invitation) => invitation,
+        Err(error) => return fail(error),
+    };
+    match store::invite(&state, actor.user().map(|user| user.id), &invitation).await {
+        Ok(()) => Ok(()),
+        Err(error) => fail(error),
+    }
+}
+
+/// Disables or re-enables an account. A disabled person is signed out at their next
+/// request and cannot sign in.
+#[server(prefix = "/api", endpoint = "admin/set-disabled")]
+pub async fn set_user_disabled(user_id: i32, disabled: bool) -> Result<(), AppError> {
+    use super::store;
+    use crate::auth::{Action, authorize, current_actor};
+    use crate::context::{db, fail};
+
+    let actor = current_actor();
+    authorize(&actor, Action::ManageUsers)?;
+    let Some(admin) = actor.user() else {
+        return fail(AppError::Unauthenticated);
+    };
+    if admin.id == user_id && disabled {
+        return fail(AppError::invalid(
+            "",
+            "You cannot disable your own account. Ask another administrator.",
+        ));
+    }
+    match store::set_disabled(&db()?, admin.id, user_id, disabled).await {
+        Ok(()) => Ok(()),
+        Err(error) => fail(error),
+    }
+}
+
+/// Gives a user a role in a cohort.
+#[server(prefix = "/api", endpoint = "admin/add-role")]
+pub async fn add_role(user_id: i32, cohort_id: String, role: String) -> Result<(), AppError> {
+    use super::store;
+    use crate::auth::{Action, authorize, current_actor};
+    use crate::context::{db, fail};
+
+    let actor = current_actor();
+    authorize(&actor, Action::ManageUsers)?;
+    let membership = match store::parse_membership(&cohort_id, &role) {
+        Ok(Some(membership)) => membership,
+        Ok(None) => {
+            return fail(AppError::invalid(
+                "role",
+                "Choose both a cohort and a role.",
+            ));
+        }
+        Err(error) => return fail(error),
+    };
+    match store::change_role(
+        &db()?,
+        actor.user().map(|user| user.id),
+        user_id,
+        membership,
+        true,
+    )
+    .await
+    {
+        Ok(()) => Ok(()),
+        Err(error) => fail(error),
+    }
+}
+
+/// Takes a role in a cohort away from a user.
+#[server(prefix = "/api", endpoint = "admin/remove-role")]
+pub async fn remove_role(user_id: i32, cohort_id: String, role: String) -> Result<(), AppError> {
+    use super::store;
+    use crate::auth::{Action, authorize, current_actor};
+    use crate::context::{db, fail};
+
+    let actor = current_actor();
+    authorize(&actor, Action::ManageUsers)?;
+    let membership = match store::parse_membership(&cohort_id, &role) {
+        Ok(Some(membership)) => membership,
+        Ok(None) => {
+            return fail(AppError::invalid(
+                "role",
+                "Choose both a cohort and a role.",
+            ));
+        }
+        Err(error) => return fail(error),
+    };
+    match store::change_role(
+        &db()?,
+        actor.user().map(|user| user.id),
+        user_id,
+        membership,
+        false,
+    )
+    .await
+    {
+        Ok(()) => Ok(()),
+        Err(error) => fail(error),
+    }
+}
+
+/// Lists audit log entries, newest first, filtered by action, by the actor's or the
+/// subject's email, and by a date range (`YYYY-MM-DD`, in UTC, both ends included).
+#[server(prefix = "/api", endpoint = "admin/audit", input = GetUrl)]
+pub async fn list_audit(
+    action: String,
+    person: String,
+    from: String,
+    to: String,
+) -> Result<Vec<AuditRow>, AppError> {
+    use super::store::{self, AuditFilter};
+    use crate::auth::{Action, authorize, current_actor};
+    use crate::context::{db, fail, map_db_error};
+
+    authorize(&current_actor(), Action::ViewAuditLog)?;
+    let filter = match AuditFilter::parse(&action, &person, &from, &to) {
+        Ok(filter) => filter,
+        Err(error) => return fail(error),
+    };
+    store::list_audit(&db()?, &filter)
+        .await
+        .map_err(|error| map_db_error(error, ""))
+}
+
+/// Lists the newest messages in the mail outbox.
+#[server(prefix = "/api", endpoint = "admin/outbox", input = GetUrl)]
+pub async fn list_outbox() -> Result<Vec<OutboxRow>, AppError> {
+    use super::store;
+    use crate::auth::{Action, authorize, current_actor};
+    use crate::context::{db, map_db_error};
+
+    authorize(&current_actor(), Action::ViewOutbox)?;
+    store::list_outbox(&db()?)
+        .await
+        .map_err(|error| map_db_error(error, ""))
+}

@@ -1,0 +1,34 @@
+//! Names of audited events, as stored in the audit log's `action` column.
+
+pub const SIGN_IN: &str = "sign_in";
+pub const SIGN_IN_FAILED: &str = "sign_in_failed";
+pub const SIGN_OUT: &str = "sign_out";
+pub const USER_INVITED: &str = "user_invited";
+pub const INVITATION_ACCEPTED: &str = "invitation_accepted";
+pub const PASSWORD_RESET_REQUESTED: &str = "password_reset_requested";
+pub const PASSWORD_RESET: &str = "password_reset";
+pub const USER_DISABLED: &str = "user_disabled";
+pub const USER_ENABLED: &str = "user_enabled";
+pub const ROLE_ADDED: &str = "role_added";
+pub const ROLE_REMOVED: &str = "role_removed";
+pub const ADMIN_CREATED: &str = "admin_created";
+pub const ROSTER_IMPORTED: &str = "roster_imported";
+pub const COHORT_CREATED: &str = "cohort_created";
+
+/// Every action, for the audit log's filter.
+pub const ALL_ACTIONS: [&str; 14] = [
+    SIGN_IN,
+    SIGN_IN_FAILED,
+    SIGN_OUT,
+    USER_INVITED,
+    INVITATION_ACCEPTED,
+    PASSWORD_RESET_REQUESTED,
+    PASSWORD_RESET,
+    USER_DISABLED,
+    USER_ENABLED,
+    ROLE_ADDED,
+    ROLE_REMOVED,
+    ADMIN_CREATED,
+    ROSTER_IMPORTED,
+    COHORT_CREATED,
+];

@@ -1,0 +1,315 @@
+//! Server functions for signing in and out, password resets and invitations. Every one
+//! is a plain form post, so each works without JavaScript.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Signs in with email and password. Wrong email, wrong password and disabled account
+/// all get the same message after the same amount of work.
+#[server(prefix = "/api", endpoint = "auth/sign-in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    remember_me: Option<String>,
+) -> Result<(), AppError> {
+    use super::input::parse_email;
+    use super::{password::verify_password, rate_limit, session};
+    use crate::audit::{self, AuditEvent, actions};
+    use crate::context::{
+        app_state, client_address, fail, map_db_error, redirect_to, session_handle,
+    };
+    use crate::entities::users;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let state = app_state()?;
+    let db = &state.db;
+    let email = match parse_email("email", &email) {
+        Ok(email) => email,
+        Err(error) => return fail(error),
+    };
+    let client = client_address();
+
+    match rate_limit::check(db, &email.normalized, &client).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => return fail(error),
+        Err(error) => return fail(map_db_error(error, "")),
+    }
+
+    let user = users::Entity::find()
+        .filter(users::Column::EmailNormalized.eq(email.normalized.as_str()))
+        .one(db)
+        .await
+        .map_err(|error| map_db_error(error, ""))?;
+    let stored_hash = user
+        .as_ref()
+        .filter(|user| !user.disabled)
+        .and_then(|user| user.password_hash.clone());
+    let verified = verify_password(password, stored_hash).await?;
+
+    let Some(user) = user.filter(|_| verified) else {
+        rate_limit::record_failure(db, &email.normalized, &client)
+            .await
+            .map_err(|error| map_db_error(error, ""))?;
+        audit::record(
+            db,
+            AuditEvent {
+                actor_user_id: None,
+                action: actions::SIGN_IN_FAILED,
+                subject: email.as_typed.clone(),
+                details: String::new(),
+            },
+        )
+        .await
+        .map_err(|error| map_db_error(error, ""))?;
+        return fail(AppError::invalid("", "The email or password is incorrect."));
+    };
+
+    let session = session_handle().await?;
+    session::start(&session, user.id, remember_me.is_some(), &state.sessions)
+        .await
+        .map_err(|error| crate::context::internal_error("starting a session failed", &error))?;
+    rate_limit::clear_account(db, &email.normalized)
+        .await
+        .map_err(|error| map_db_error(error, ""))?;
+    audit::record(
+        db,
+        AuditEvent {
+            actor_user_id: Some(user.id),
+            action: actions::SIGN_IN,
+            subject: user.email.clone(),
+            details: if remember_me.is_some() {
+                "remember me".into()
+            } else {
+                String::new()
+            },
+        },
+    )
+    .await
+    .map_err(|error| map_db_error(error, ""))?;
+    tracing::info!(user.id = user.id, "signed in");
+
+    let home = session::current_user(db, user)
+        .await
+        .map_err(|error| map_db_error(error, ""))?
+        .home_path();
+    redirect_to(home);
+    Ok(())
+}
+
+/// Ends the session and returns to the home page.
+#[server(prefix = "/api", endpoint = "auth/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use super::{current_actor, session};
+    use crate::audit::{self, AuditEvent, actions};
+    use crate::context::{app_state, internal_error, map_db_error, redirect_to, session_handle};
+
+    let state = app_state()?;
+    if let Some(user) = current_actor().user() {
+        audit::record(
+            &state.db,
+            AuditEvent {
+                actor_user_id: Some(user.id),
+                action: actions::SIGN_OUT,
+                subject: user.email.clone(),
+                details: String::new(),
+            },
+        )
+        .await
+        .map_err(|error| map_db_error(error, ""))?;
+    }
+    let session = session_handle().await?;
+    session::end(&session)
+        .await
+        .map_err(|error| internal_error("ending a session failed", &error))?;
+    redirect_to("/");
+    Ok(())
+}
+
+/// Sends a password reset link when an active account has this email. The reply is the
+/// same either way, so the form does not reveal who has an account.
+#[server(prefix = "/api", endpoint = "auth/request-password-reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use super::input::parse_email;
+    use super::tokens::{self, TokenPurpose};
+    use crate::audit::{self, AuditEvent, actions};
+    use crate::context::{app_state, fail, map_db_error, redirect_to};
+    use crate::entities::users;
+    use crate::mail;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let state = app_state()?;
+    let email = match parse_email("email", &email) {
+        Ok(email) => email,
+        Err(error) => return fail(error),
+    };
+    let user = users::Entity::find()
+        .filter(users::Column::EmailNormalized.eq(email.normalized.as_str()))
+        .filter(users::Column::Disabled.eq(false))
+        .one(&state.db)
+        .await
+        .map_err(|error| map_db_error(error, ""))?;
+
+    if let Some(user) = user {
+        let (token, _) = tokens::issue(&state.db, user.id, TokenPurpose::PasswordReset)
+            .await
+            .map_err(|error| map_db_error(error, ""))?;
+        let link = format!("{}/reset-password?token={token}", state.public_url);
+        let body = format!(
+            "Hello {},\n\nSomeone asked to reset the password of your TLI Hub account. To choose a new password, open this link within one hour:\n\n{link}\n\nIf you did not ask for this, ignore this email; your password stays the same.\n",
+            user.display_name
+        );
+        mail::send(
+            &state.db,
+            &state.mail,
+            &user.email,
+            "Reset your TLI Hub password",
+            &body,
+        )
+        .await
+        .map_err(|error| map_db_error(error, ""))?;
+        audit::record(
+            &state.db,
+            AuditEvent {
+                actor_user_id: None,
+                action: actions::PASSWORD_RESET_REQUESTED,
+                subject: user.email.clone(),
+                details: String::new(),
+            },
+        )
+        .await
+        .map_err(|error| map_db_error(error, ""))?;
+    }
+    redirect_to("/forgot-password?sent=1");
+    Ok(())
+}
+
+/// Sets a new password with a reset link's token.
+#[server(prefix = "/api", endpoint = "auth/reset-password")]
+pub async fn reset_password(
+    token: String,
+    password: String,
+    password_confirmation: String,
+) -> Result<(), AppError> {
+    use super::tokens::TokenPurpose;
+    use crate::audit::actions;
+    use crate::context::redirect_to;
+
+    set_password_with_token(
+        token,
+        password,
+        password_confirmation,
+        TokenPurpose::PasswordReset,
+        actions::PASSWORD_RESET,
+    )
+    .await?;
+    redirect_to("/sign-in?reset=1");
+    Ok(())
+}
+
+/// Accepts an invitation: sets the first password and signs in.
+#[server(prefix = "/api", endpoint = "auth/accept-invitation")]
+pub async fn accept_invitation(
+    token: String,
+    password: String,
+    password_confirmation: String,
+) -> Result<(), AppError> {
+    use super::session;
+    use super::tokens::TokenPurpose;
+    use crate::audit::actions;
+    use crate::context::{app_state, internal_error, map_db_error, redirect_to, session_handle};
+
+    let state = app_state()?;
+    let user = set_password_with_token(
+        token,
+        password,
+        password_confirmation,
+        TokenPurpose::Invitation,
+        actions::INVITATION_ACCEPTED,
+    )
+    .await?;
+    let session_handle = session_handle().await?;
+    session::start(&session_handle, user.id, false, &state.sessions)
+        .await
+        .map_err(|error| internal_error("starting a session failed", &error))?;
+    let home = session::current_user(&state.db, user)
+        .await
+        .map_err(|error| map_db_error(error, ""))?
+        .home_path();
+    redirect_to(home);
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn set_password_with_token(
+    token: String,
+    password: String,
+    password_confirmation: String,
+    purpose: super::tokens::TokenPurpose,
+    audit_action: &'static str,
+) -> Result<crate::entities::users::Model, AppError> {
+    use super::input::check_new_password;
+    use super::password::hash_password;
+    use super::tokens;
+    use crate::audit::{self, AuditEvent};
+    use crate::context::{app_state, fail, map_db_error};
+    use crate::entities::users;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
+
+    if let Err(error) = check_new_password("password", &password) {
+        return fail(error);
+    }
+    if password != password_confirmation {
+        return fail(AppError::invalid(
+            "password_confirmation",
+            "The two passwords differ. Type the same password twice.",
+        ));
+    }
+    let state = app_state()?;
+    let hash = hash_password(password).await?;
+
+    let transaction = state
+        .db
+        .begin()
+        .await
+        .map_err(|error| map_db_error(error, ""))?;
+    let user_id = match tokens::consume(&transaction, &token, purpose).await {
+        Ok(Ok(user_id)) => user_id,
+        Ok(Err(error)) => return fail(error),
+        Err(error) => return fail(map_db_error(error, "")),
+    };
+    let Some(user) = users::Entity::find_by_id(user_id)
+        .one(&transaction)
+        .await
+        .map_err(|error| map_db_error(error, ""))?
+    else {
+        return fail(AppError::NotFound(
+            "The account for this link no longer exists.".into(),
+        ));
+    };
+    if user.disabled {
+        return fail(AppError::Forbidden);
+    }
+    let mut active: users::ActiveModel = user.into();
+    active.password_hash = Set(Some(hash));
+    let user = active
+        .update(&transaction)
+        .await
+        .map_err(|error| map_db_error(error, ""))?;
+    audit::record(
+        &transaction,
+        AuditEvent {
+            actor_user_id: Some(user.id),
+            action: audit_action,
+            subject: user.email.clone(),
+            details: String::new(),
+        },
+    )
+    .await
+    .map_err(|error| map_db_error(error, ""))?;
+    transaction
+        .commit()
+        .await
+        .map_err(|error| map_db_error(error, ""))?;
+    Ok(user)
+}

@@ -1,0 +1,121 @@
+//! The one place that decides what each person may do. Every server function and every
+//! page that shows private data calls `authorize` before it reads or writes.
+
+use super::{Actor, Role};
+use crate::error::AppError;
+
+/// Everything a request can ask to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See one's own account and home page.
+    ViewOwnHome,
+    /// See a role's home page; requires holding that role somewhere.
+    ViewRoleHome(Role),
+    /// See the list of cohorts.
+    ListCohorts,
+    /// Create a cohort.
+    CreateCohort,
+    /// See who belongs to a cohort.
+    ViewCohort(i32),
+    /// List, invite, disable and change the roles of users.
+    ManageUsers,
+    /// Read the audit log.
+    ViewAuditLog,
+    /// Read the mail outbox.
+    ViewOutbox,
+}
+
+/// Returns `Ok` when `actor` may perform `action`. Anonymous callers get
+/// `Unauthenticated`; signed-in callers without permission get `Forbidden`.
+pub fn authorize(actor: &Actor, action: Action) -> Result<(), AppError> {
+    let Some(user) = actor.user() else {
+        return Err(AppError::Unauthenticated);
+    };
+    if user.is_admin {
+        return Ok(());
+    }
+    let allowed = match action {
+        Action::ViewOwnHome => true,
+        Action::ViewRoleHome(role) => user.has_role(role),
+        Action::ListCohorts => user.has_role(Role::Facilitator) || user.has_role(Role::Coach),
+        Action::ViewCohort(cohort_id) => user.is_member_of(cohort_id),
+        Action::CreateCohort | Action::ManageUsers | Action::ViewAuditLog | Action::ViewOutbox => {
+            false
+        }
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{CurrentUser, Membership};
+
+    fn user(is_admin: bool, memberships: &[(i32, Role)]) -> Actor {
+        Actor::User(CurrentUser {
+            id: 1,
+            email: "a@example.org".into(),
+            display_name: "A".into(),
+            is_admin,
+            memberships: memberships
+                .iter()
+                .map(|&(cohort_id, role)| Membership { cohort_id, role })
+                .collect(),
+        })
+    }
+
+    #[test]
+    fn anonymous_is_unauthenticated() {
+        assert_eq!(
+            authorize(&Actor::Anonymous, Action::ViewOwnHome),
+            Err(AppError::Unauthenticated)
+        );
+    }
+
+    #[test]
+    fn admin_may_do_everything() {
+        let admin = user(true, &[]);
+        for action in [
+            Action::ManageUsers,
+            Action::CreateCohort,
+            Action::ViewCohort(9),
+            Action::ViewOutbox,
+        ] {
+            assert_eq!(authorize(&admin, action), Ok(()), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn cohort_access_needs_membership_of_that_cohort() {
+        let fellow = user(false, &[(1, Role::Fellow)]);
+        assert_eq!(authorize(&fellow, Action::ViewCohort(1)), Ok(()));
+        assert_eq!(
+            authorize(&fellow, Action::ViewCohort(2)),
+            Err(AppError::Forbidden)
+        );
+    }
+
+    #[test]
+    fn role_home_needs_the_role() {
+        let coach = user(false, &[(1, Role::Coach)]);
+        assert_eq!(authorize(&coach, Action::ViewRoleHome(Role::Coach)), Ok(()));
+        assert_eq!(
+            authorize(&coach, Action::ViewRoleHome(Role::Reviewer)),
+            Err(AppError::Forbidden)
+        );
+    }
+
+    #[test]
+    fn only_admins_manage_users() {
+        let facilitator = user(false, &[(1, Role::Facilitator)]);
+        assert_eq!(
+            authorize(&facilitator, Action::ManageUsers),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(authorize(&facilitator, Action::ListCohorts), Ok(()));
+    }
+}

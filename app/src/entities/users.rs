@@ -1,0 +1,34 @@
+//! A person who can sign in. `email_normalized` is the lower-cased email that makes
+//! addresses unique regardless of letter case; `email` keeps it as typed.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub email: String,
+    #[sea_orm(unique)]
+    pub email_normalized: String,
+    pub display_name: String,
+    /// argon2id PHC string; `None` until an invited person sets a password.
+    pub password_hash: Option<String>,
+    pub is_admin: bool,
+    pub disabled: bool,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::cohort_memberships::Entity")]
+    Memberships,
+}
+
+impl Related<super::cohort_memberships::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Memberships.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

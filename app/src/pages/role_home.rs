@@ -1,0 +1,130 @@
+//! Each role's home page: where a person lands after signing in.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::auth::{Action, CurrentUser, Role, authorize, current_actor};
+use crate::cohorts::{CohortSummary, list_my_cohorts};
+use crate::ui::ErrorNotice;
+
+/// What each home page will hold, listed until the features behind it arrive, so that
+/// people see where things will be.
+fn sections(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Fellow => &[
+            (
+                "What is due next",
+                "Module assignments and micro-credential deadlines appear here.",
+            ),
+            (
+                "Drafts in progress",
+                "Submissions you have started appear here.",
+            ),
+            (
+                "Feedback received",
+                "Reviewers' feedback on your submissions appears here.",
+            ),
+            (
+                "Credentials earned",
+                "Your earned micro-credentials appear here.",
+            ),
+        ],
+        Role::Reviewer => &[
+            (
+                "Your review queue",
+                "Submissions assigned to you, with their due-by dates, appear here.",
+            ),
+            (
+                "Calibration",
+                "Anchor submissions to score before live reviews appear here.",
+            ),
+        ],
+        Role::Coach => &[
+            (
+                "Your fellows",
+                "The fellows you coach and their progress appear here.",
+            ),
+            (
+                "Coaching sessions",
+                "Scheduled and logged sessions appear here.",
+            ),
+        ],
+        Role::Facilitator => &[
+            ("Cohort progress", "Your cohort's dashboard appears here."),
+            (
+                "Workshops and meetings",
+                "Upcoming sessions and attendance appear here.",
+            ),
+        ],
+    }
+}
+
+#[component]
+pub fn RoleHomePage(role: Role) -> impl IntoView {
+    let actor = current_actor();
+    if let Err(error) = authorize(&actor, Action::ViewRoleHome(role)) {
+        return view! { <Title text=role.label()/><ErrorNotice error/> }.into_any();
+    }
+    let user = actor.user().cloned();
+    let cohorts = Resource::new(
+        move || (),
+        move |_| list_my_cohorts(role.as_str().to_owned()),
+    );
+
+    view! {
+        <Title text=format!("{} home", role.label())/>
+        <h1>{format!("{} home", role.label())}</h1>
+        {user.clone().map(|user| view! { <p class="lead">{format!("Welcome, {}.", user.display_name)}</p> })}
+        <section aria-labelledby="my-cohorts-heading">
+            <h2 id="my-cohorts-heading">{format!("Your cohorts as {}", role.label().to_lowercase())}</h2>
+            <Suspense fallback=|| view! { <p>"Loading your cohorts…"</p> }>
+                {move || Suspend::new(async move {
+                    match cohorts.await {
+                        Ok(list) => view! { <CohortNames cohorts=list/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+        {sections(role).iter().map(|(heading, body)| view! {
+            <section>
+                <h2>{*heading}</h2>
+                <p class="placeholder">{*body}</p>
+            </section>
+        }).collect_view()}
+        {user.map(|user| view! { <OtherHomes user current=role/> })}
+    }
+    .into_any()
+}
+
+#[component]
+fn CohortNames(cohorts: Vec<CohortSummary>) -> impl IntoView {
+    if cohorts.is_empty() {
+        return view! { <p>"You have this role in no cohort right now."</p> }.into_any();
+    }
+    view! {
+        <ul>
+            {cohorts.into_iter().map(|cohort| view! { <li>{format!("{} ({})", cohort.name, cohort.year)}</li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// Links to the person's other home pages, for people with more than one role.
+#[component]
+fn OtherHomes(user: CurrentUser, current: Role) -> impl IntoView {
+    let others: Vec<Role> = Role::ALL
+        .into_iter()
+        .filter(|role| *role != current && user.has_role(*role))
+        .collect();
+    (!others.is_empty()).then(|| view! {
+        <section aria-labelledby="other-homes-heading">
+            <h2 id="other-homes-heading">"Your other roles"</h2>
+            <ul>
+                {others.into_iter().map(|role| view! {
+                    <li><a href=format!("/{}", role.as_str())>{format!("{} home", role.label())}</a></li>
+                }).collect_view()}
+            </ul>
+        </section>
+    })
+}
