@@ -133,11 +133,25 @@ export async function assertAccessible(page, label) {
  * needs script access to the page, so this loads the page with JavaScript on but the
  * bundle blocked, which renders the same HTML as a browser with JavaScript off.
  */
-export async function assertAccessibleWithoutBundle(browser, url, label) {
-  const context = await browser.newContext();
+export async function assertAccessibleWithoutBundle(browser, url, label, storageState) {
+  const context = await browser.newContext({ storageState });
   await context.route('**/pkg/frontend*', (route) => route.abort());
   const page = await context.newPage();
   await page.goto(url);
   await assertAccessible(page, label);
   await context.close();
+}
+
+/** The password of every demo account that `tli-hub seed --demo` creates. */
+export const DEMO_PASSWORD = 'tli-demo-password';
+
+/** Signs in through the sign-in page and waits for the home page it leads to. */
+export async function signIn(page, baseUrl, email) {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await Promise.all([
+    page.waitForURL((url) => !url.pathname.startsWith('/sign-in')),
+    page.getByRole('button', { name: 'Sign in' }).click(),
+  ]);
 }

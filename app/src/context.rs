@@ -5,6 +5,7 @@ use leptos::prelude::{LeptosOptions, use_context};
 use sea_orm::{DatabaseConnection, DbErr, SqlErr};
 
 use crate::auth::session::{ClientAddress, SessionSettings};
+use crate::auth::{Action, Actor, authorize, current_actor};
 use crate::error::AppError;
 use crate::mail::MailSettings;
 use crate::request::current_request_id;
@@ -35,9 +36,9 @@ impl FromRef<AppState> for LeptosOptions {
 pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState is missing from the Leptos context");
-        AppError::Internal {
+        reject(AppError::Internal {
             request_id: current_request_id(),
-        }
+        })
     })
 }
 
@@ -53,14 +54,14 @@ pub fn db() -> Result<DatabaseConnection, AppError> {
 pub fn map_db_error(error: DbErr, conflict_message: &str) -> AppError {
     let request_id = current_request_id();
     if let Some(SqlErr::UniqueConstraintViolation(_)) = error.sql_err() {
-        return AppError::Conflict(conflict_message.to_owned());
+        return reject(AppError::Conflict(conflict_message.to_owned()));
     }
     if is_connection_error(&error) {
         tracing::warn!(error = %error, "database unavailable");
-        AppError::Unavailable { request_id }
+        reject(AppError::Unavailable { request_id })
     } else {
         tracing::error!(error = %error, "database error");
-        AppError::Internal { request_id }
+        reject(AppError::Internal { request_id })
     }
 }
 
@@ -77,9 +78,10 @@ fn is_connection_error(error: &DbErr) -> bool {
     }
 }
 
-/// Records `error` on the server function's response: API callers get the error's own
-/// status, while plain HTML form posts keep the redirect back to the form.
-pub fn fail<T>(error: AppError) -> Result<T, AppError> {
+/// Records `error`'s HTTP status on the server function's response and returns it:
+/// API callers get the error's own status, while plain HTML form posts keep the
+/// redirect back to the form.
+pub fn reject(error: AppError) -> AppError {
     if let Some(parts) = use_context::<http::request::Parts>() {
         let accepts_html = parts
             .headers
@@ -90,15 +92,28 @@ pub fn fail<T>(error: AppError) -> Result<T, AppError> {
             crate::request::set_page_status(error.status_code());
         }
     }
-    Err(error)
+    error
+}
+
+/// `Err(reject(error))`, for returning from a server function.
+pub fn fail<T>(error: AppError) -> Result<T, AppError> {
+    Err(reject(error))
+}
+
+/// Returns the caller when the policy lets them perform `action`, and otherwise the
+/// rejection (401 for anonymous callers, 403 for others).
+pub fn authorized(action: Action) -> Result<Actor, AppError> {
+    let actor = current_actor();
+    authorize(&actor, action).map_err(reject)?;
+    Ok(actor)
 }
 
 /// Logs an internal failure with its cause and returns the error the user sees.
 pub fn internal_error(what: &str, cause: &dyn std::fmt::Display) -> AppError {
     tracing::error!(error = %cause, "{what}");
-    AppError::Internal {
+    reject(AppError::Internal {
         request_id: current_request_id(),
-    }
+    })
 }
 
 /// The session of the current request.

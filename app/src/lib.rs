@@ -1,3 +1,5 @@
+#![recursion_limit = "256"]
+
 //! TLI Hub's pages, components and server functions. The server renders them (`ssr`)
 //! and the browser hydrates them (`hydrate`).
 

@@ -10,6 +10,13 @@ use crate::request::set_page_status;
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     set_page_status(error.status_code());
+    view! { <ErrorMessage error/> }
+}
+
+/// The visible, announced message alone, for errors that do not decide the page's
+/// status, such as a form post that came back with a problem.
+#[component]
+pub fn ErrorMessage(error: AppError) -> impl IntoView {
     view! {
         <div class="notice notice-error" role="alert">
             <p>{error.to_string()}</p>
@@ -39,7 +46,7 @@ pub fn FormErrorNotice(error: Option<AppError>, fields: &'static [&'static str])
                 .iter()
                 .any(|field| error.message_for(field).is_some())
         })
-        .map(|error| view! { <ErrorNotice error/> })
+        .map(|error| view! { <ErrorMessage error/> })
 }
 
 /// A confirmation that something worked.

@@ -3,7 +3,17 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAccessible, assertAccessibleWithoutBundle, launchBrowser, openPage, startServer, waitForHydration } from '../support.mjs';
+import {
+  assertAccessible,
+  assertAccessibleWithoutBundle,
+  launchBrowser,
+  openPage,
+  signIn,
+  startServer,
+  waitForHydration,
+} from '../support.mjs';
+
+const ADMIN = 'admin@demo.tli-hub.test';
 
 let server;
 let browser;
@@ -40,6 +50,7 @@ describe('with JavaScript', () => {
   test('adding a cohort saves it without reloading the page', async () => {
     const view = await openPage(browser);
     const { page } = view;
+    await signIn(page, server.url, ADMIN);
     await page.goto(`${server.url}/cohorts`);
     await waitForHydration(page);
     await assertAccessible(page, 'cohorts page');
@@ -65,6 +76,7 @@ describe('with JavaScript', () => {
   test('invalid year shows a message at the field and saves nothing', async () => {
     const view = await openPage(browser);
     const { page } = view;
+    await signIn(page, server.url, ADMIN);
     await page.goto(`${server.url}/cohorts`);
     await waitForHydration(page);
 
@@ -90,7 +102,7 @@ describe('with JavaScript', () => {
   test('keyboard users can skip to the main content', async () => {
     const view = await openPage(browser);
     const { page } = view;
-    await page.goto(`${server.url}/cohorts`);
+    await page.goto(`${server.url}/sign-in`);
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => document.activeElement?.textContent);
     assert.equal(focused, 'Skip to main content');
@@ -115,7 +127,8 @@ describe('with JavaScript', () => {
 
   test('pages fit a phone-sized screen', async () => {
     const view = await openPage(browser, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
-    for (const path of ['/', '/cohorts']) {
+    await signIn(view.page, server.url, ADMIN);
+    for (const path of ['/', '/cohorts', '/admin/users', '/admin/audit']) {
       await view.page.goto(`${server.url}${path}`);
       await waitForHydration(view.page);
       const overflow = await view.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -131,6 +144,7 @@ describe('without JavaScript', () => {
   test('the cohort form posts, redirects back and shows the result', async () => {
     const view = await openPage(browser, { javaScriptEnabled: false });
     const { page } = view;
+    await signIn(page, server.url, ADMIN);
     await page.goto(`${server.url}/cohorts`);
 
     const name = uniqueName('Maine');
@@ -138,13 +152,18 @@ describe('without JavaScript', () => {
     await page.getByLabel('Year').fill('2028');
     await Promise.all([page.waitForURL(/\/cohorts/), page.getByRole('button', { name: 'Add cohort' }).click()]);
     await page.getByRole('cell', { name, exact: true }).waitFor();
-    await assertAccessibleWithoutBundle(browser, page.url(), 'cohorts page without JavaScript');
+    await assertAccessibleWithoutBundle(browser, page.url(), 'cohorts page without JavaScript', await view.context.storageState());
 
     await page.getByLabel('Name').fill('Maine');
     await page.getByLabel('Year').fill('1800');
     await page.getByRole('button', { name: 'Add cohort' }).click();
     await page.locator('#cohort-year-error').filter({ hasText: 'is not a valid year' }).waitFor();
-    await assertAccessibleWithoutBundle(browser, page.url(), 'cohorts page with an error, without JavaScript');
+    await assertAccessibleWithoutBundle(
+      browser,
+      page.url(),
+      'cohorts page with an error, without JavaScript',
+      await view.context.storageState(),
+    );
     view.assertClean();
     await view.close();
   });

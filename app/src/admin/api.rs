@@ -13,10 +13,10 @@ pub const LIST_LIMIT: u64 = 200;
 #[server(prefix = "/api", endpoint = "admin/users", input = GetUrl)]
 pub async fn list_users(search: String) -> Result<UsersListing, AppError> {
     use super::store;
-    use crate::auth::{Action, authorize, current_actor};
-    use crate::context::{db, map_db_error};
+    use crate::auth::Action;
+    use crate::context::{authorized, db, map_db_error};
 
-    authorize(&current_actor(), Action::ManageUsers)?;
+    authorized(Action::ManageUsers)?;
     let search = search.trim().chars().take(100).collect::<String>();
     store::list_users(&db()?, &search)
         .await
@@ -34,11 +34,10 @@ pub async fn invite_user(
     administrator: Option<String>,
 ) -> Result<(), AppError> {
     use super::store::{self, Invitation};
-    use crate::auth::{Action, authorize, current_actor};
-    use crate::context::{app_state, fail};
+    use crate::auth::Action;
+    use crate::context::{app_state, authorized, fail};
 
-    let actor = current_actor();
-    authorize(&actor, Action::ManageUsers)?;
+    let actor = authorized(Action::ManageUsers)?;
     let state = app_state()?;
     let invitation = match Invitation::parse(
         &email,
@@ -61,11 +60,10 @@ pub async fn invite_user(
 #[server(prefix = "/api", endpoint = "admin/set-disabled")]
 pub async fn set_user_disabled(user_id: i32, disabled: bool) -> Result<(), AppError> {
     use super::store;
-    use crate::auth::{Action, authorize, current_actor};
-    use crate::context::{db, fail};
+    use crate::auth::Action;
+    use crate::context::{authorized, db, fail};
 
-    let actor = current_actor();
-    authorize(&actor, Action::ManageUsers)?;
+    let actor = authorized(Action::ManageUsers)?;
     let Some(admin) = actor.user() else {
         return fail(AppError::Unauthenticated);
     };
@@ -85,11 +83,10 @@ pub async fn set_user_disabled(user_id: i32, disabled: bool) -> Result<(), AppEr
 #[server(prefix = "/api", endpoint = "admin/add-role")]
 pub async fn add_role(user_id: i32, cohort_id: String, role: String) -> Result<(), AppError> {
     use super::store;
-    use crate::auth::{Action, authorize, current_actor};
-    use crate::context::{db, fail};
+    use crate::auth::Action;
+    use crate::context::{authorized, db, fail};
 
-    let actor = current_actor();
-    authorize(&actor, Action::ManageUsers)?;
+    let actor = authorized(Action::ManageUsers)?;
     let membership = match store::parse_membership(&cohort_id, &role) {
         Ok(Some(membership)) => membership,
         Ok(None) => {
@@ -118,11 +115,10 @@ pub async fn add_role(user_id: i32, cohort_id: String, role: String) -> Result<(
 #[server(prefix = "/api", endpoint = "admin/remove-role")]
 pub async fn remove_role(user_id: i32, cohort_id: String, role: String) -> Result<(), AppError> {
     use super::store;
-    use crate::auth::{Action, authorize, current_actor};
-    use crate::context::{db, fail};
+    use crate::auth::Action;
+    use crate::context::{authorized, db, fail};
 
-    let actor = current_actor();
-    authorize(&actor, Action::ManageUsers)?;
+    let actor = authorized(Action::ManageUsers)?;
     let membership = match store::parse_membership(&cohort_id, &role) {
         Ok(Some(membership)) => membership,
         Ok(None) => {
@@ -157,10 +153,10 @@ pub async fn list_audit(
     to: String,
 ) -> Result<Vec<AuditRow>, AppError> {
     use super::store::{self, AuditFilter};
-    use crate::auth::{Action, authorize, current_actor};
-    use crate::context::{db, fail, map_db_error};
+    use crate::auth::Action;
+    use crate::context::{authorized, db, fail, map_db_error};
 
-    authorize(&current_actor(), Action::ViewAuditLog)?;
+    authorized(Action::ViewAuditLog)?;
     let filter = match AuditFilter::parse(&action, &person, &from, &to) {
         Ok(filter) => filter,
         Err(error) => return fail(error),
@@ -174,10 +170,10 @@ pub async fn list_audit(
 #[server(prefix = "/api", endpoint = "admin/outbox", input = GetUrl)]
 pub async fn list_outbox() -> Result<Vec<OutboxRow>, AppError> {
     use super::store;
-    use crate::auth::{Action, authorize, current_actor};
-    use crate::context::{db, map_db_error};
+    use crate::auth::Action;
+    use crate::context::{authorized, db, map_db_error};
 
-    authorize(&current_actor(), Action::ViewOutbox)?;
+    authorized(Action::ViewOutbox)?;
     store::list_outbox(&db()?)
         .await
         .map_err(|error| map_db_error(error, ""))

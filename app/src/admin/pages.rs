@@ -127,7 +127,7 @@ fn UserRowView(user: UserRow, cohorts: Vec<CohortChoice>) -> impl IntoView {
     let user_id = user.id.to_string();
     let toggle_label = if user.disabled { "Enable" } else { "Disable" };
     let toggle_value = (!user.disabled).to_string();
-    let form_label = format!("Add a role for {}", user.display_name);
+    let form_label = format!("Add role for {}", user.display_name);
     let button_label = form_label.clone();
     view! {
         <tr>

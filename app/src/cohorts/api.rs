@@ -9,12 +9,10 @@ use crate::error::AppError;
 /// Lists every cohort, newest year first.
 #[server(prefix = "/api", endpoint = "cohorts/list", input = GetUrl)]
 pub async fn list_cohorts() -> Result<Vec<CohortSummary>, AppError> {
-    use crate::auth::{Action, authorize, current_actor};
-    use crate::context::{db, fail, map_db_error};
+    use crate::auth::Action;
+    use crate::context::{authorized, db, fail, map_db_error};
 
-    if let Err(error) = authorize(&current_actor(), Action::ListCohorts) {
-        return fail(error);
-    }
+    authorized(Action::ListCohorts)?;
     let db = db()?;
     match super::store::list(&db).await {
         Ok(cohorts) => Ok(cohorts),
@@ -28,13 +26,10 @@ pub async fn list_cohorts() -> Result<Vec<CohortSummary>, AppError> {
 pub async fn create_cohort(name: String, year: String) -> Result<CohortSummary, AppError> {
     use super::input::NewCohort;
     use crate::audit::{self, AuditEvent, actions};
-    use crate::auth::{Action, authorize, current_actor};
-    use crate::context::{db, fail, map_db_error};
+    use crate::auth::Action;
+    use crate::context::{authorized, db, fail, map_db_error};
 
-    let actor = current_actor();
-    if let Err(error) = authorize(&actor, Action::CreateCohort) {
-        return fail(error);
-    }
+    let actor = authorized(Action::CreateCohort)?;
     let cohort = match NewCohort::parse(&name, &year) {
         Ok(cohort) => cohort,
         Err(error) => return fail(error),
@@ -68,19 +63,16 @@ pub async fn create_cohort(name: String, year: String) -> Result<CohortSummary, 
 /// `facilitator`).
 #[server(prefix = "/api", endpoint = "cohorts/mine", input = GetUrl)]
 pub async fn list_my_cohorts(role: String) -> Result<Vec<CohortSummary>, AppError> {
-    use crate::auth::{Action, Role, authorize, current_actor};
-    use crate::context::{db, fail, map_db_error};
+    use crate::auth::{Action, Role};
+    use crate::context::{authorized, db, fail, map_db_error};
 
-    let actor = current_actor();
+    let actor = authorized(Action::ViewOwnHome)?;
     let Some(role) = Role::parse(&role) else {
         return fail(AppError::invalid(
             "role",
             format!("\"{role}\" is not a role. Use fellow, coach, reviewer or facilitator."),
         ));
     };
-    if let Err(error) = authorize(&actor, Action::ViewOwnHome) {
-        return fail(error);
-    }
     let ids: Vec<i32> = actor
         .user()
         .map(|user| {

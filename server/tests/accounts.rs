@@ -1,0 +1,1018 @@
+//! Accounts and the security baseline on SQLite and PostgreSQL: the authorization
+//! table, cross-site rejection, rate limits, tokens, invitations and the audit log.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use app::auth::Role;
+use common::{Backend, TEST_PASSWORD, TestApp, cookie_client, encode_form, post_form_as};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
+
+on_both_backends!(
+    authorization_table_covers_every_endpoint,
+    cross_site_requests_are_rejected,
+    sign_in_failures_are_generic_and_rate_limited,
+    sign_in_rotates_session_and_sign_out_ends_it,
+    disabled_account_cannot_sign_in,
+    password_reset_token_is_single_use_and_expires,
+    invitation_sets_password_and_rejects_duplicates,
+    admin_changes_are_audited_and_filterable,
+    pages_carry_security_headers,
+);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Persona {
+    Anonymous,
+    Admin,
+    Fellow,
+    Coach,
+    Reviewer,
+    Facilitator,
+    /// A facilitator of another cohort than the one the others belong to.
+    OtherCohortFacilitator,
+}
+
+const PERSONAS: [Persona; 7] = [
+    Persona::Anonymous,
+    Persona::Admin,
+    Persona::Fellow,
+    Persona::Coach,
+    Persona::Reviewer,
+    Persona::Facilitator,
+    Persona::OtherCohortFacilitator,
+];
+
+/// Who may use an endpoint.
+#[derive(Debug, Clone, Copy)]
+enum Allowed {
+    Everyone,
+    SignedIn,
+    Only(&'static [Persona]),
+}
+
+impl Allowed {
+    fn permits(self, persona: Persona) -> bool {
+        match self {
+            Allowed::Everyone => true,
+            Allowed::SignedIn => persona != Persona::Anonymous,
+            Allowed::Only(list) => list.contains(&persona),
+        }
+    }
+}
+
+struct Endpoint {
+    method: &'static str,
+    path: &'static str,
+    /// Form body for POST, query string for GET.
+    input: &'static str,
+    allowed: Allowed,
+}
+
+const STAFF: &[Persona] = &[
+    Persona::Admin,
+    Persona::Coach,
+    Persona::Facilitator,
+    Persona::OtherCohortFacilitator,
+];
+const ADMIN: &[Persona] = &[Persona::Admin];
+
+/// Every server function and page, with who may use it. Inputs are plausible so that a
+/// permitted call gets past authorization; what it then returns does not matter here.
+const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: "POST",
+        path: "/api/auth/sign-in",
+        input: "email=nobody%40test.example&password=wrong-password",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/auth/sign-out",
+        input: "",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/auth/request-password-reset",
+        input: "email=nobody%40test.example",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/auth/reset-password",
+        input: "token=bad&password=long+enough+password&password_confirmation=long+enough+password",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/auth/accept-invitation",
+        input: "token=bad&password=long+enough+password&password_confirmation=long+enough+password",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/cohorts/list",
+        input: "",
+        allowed: Allowed::Only(STAFF),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/cohorts/create",
+        input: "name=Table+Cohort&year=2030",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/cohorts/mine",
+        input: "role=fellow",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/admin/users",
+        input: "search=",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/admin/invite",
+        input: "email=invitee%40test.example&display_name=Invitee&cohort_id=&role=",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/admin/set-disabled",
+        input: "user_id=TARGET&disabled=false",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/admin/add-role",
+        input: "user_id=TARGET&cohort_id=COHORT&role=coach",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/admin/remove-role",
+        input: "user_id=TARGET&cohort_id=COHORT&role=coach",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/admin/audit",
+        input: "action=&person=&from=&to=",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/admin/outbox",
+        input: "",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/",
+        input: "",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/sign-in",
+        input: "",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/forgot-password",
+        input: "",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/reset-password",
+        input: "token=x",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/invitation",
+        input: "token=x",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/fellow",
+        input: "",
+        allowed: Allowed::Only(&[Persona::Admin, Persona::Fellow]),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/coach",
+        input: "",
+        allowed: Allowed::Only(&[Persona::Admin, Persona::Coach]),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/reviewer",
+        input: "",
+        allowed: Allowed::Only(&[Persona::Admin, Persona::Reviewer]),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/facilitator",
+        input: "",
+        allowed: Allowed::Only(&[
+            Persona::Admin,
+            Persona::Facilitator,
+            Persona::OtherCohortFacilitator,
+        ]),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/admin",
+        input: "",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/admin/users",
+        input: "",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/admin/audit",
+        input: "",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/admin/outbox",
+        input: "",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/cohorts",
+        input: "",
+        allowed: Allowed::Only(STAFF),
+    },
+];
+
+fn persona_email(persona: Persona) -> String {
+    format!("{persona:?}@test.example").to_lowercase()
+}
+
+async fn authorization_table_covers_every_endpoint(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+
+    // Every registered server function and page route must be in the table.
+    let listed: BTreeSet<&str> = ENDPOINTS.iter().map(|endpoint| endpoint.path).collect();
+    let server_functions: BTreeSet<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect();
+    let missing: Vec<_> = server_functions.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "server functions missing from the authorization table: {missing:?}"
+    );
+    let routes = leptos_axum::generate_route_list(app::App);
+    let pages: BTreeSet<String> = routes.iter().map(|route| route.path().to_owned()).collect();
+    let missing_pages: Vec<_> = pages
+        .iter()
+        .filter(|page| !listed.contains(page.as_str()))
+        .collect();
+    assert!(
+        missing_pages.is_empty(),
+        "pages missing from the authorization table: {missing_pages:?}"
+    );
+
+    let cohort = app.create_cohort("Table A").await;
+    let other_cohort = app.create_cohort("Table B").await;
+    let target = app.create_user("target@test.example", false, &[]).await;
+    for persona in PERSONAS {
+        let roles: Vec<(i32, Role)> = match persona {
+            Persona::Fellow => vec![(cohort, Role::Fellow)],
+            Persona::Coach => vec![(cohort, Role::Coach)],
+            Persona::Reviewer => vec![(cohort, Role::Reviewer)],
+            Persona::Facilitator => vec![(cohort, Role::Facilitator)],
+            Persona::OtherCohortFacilitator => vec![(other_cohort, Role::Facilitator)],
+            Persona::Anonymous | Persona::Admin => vec![],
+        };
+        if persona != Persona::Anonymous {
+            app.create_user(&persona_email(persona), persona == Persona::Admin, &roles)
+                .await;
+        }
+    }
+
+    let mut failures = Vec::new();
+    for endpoint in ENDPOINTS {
+        for persona in PERSONAS {
+            // A fresh session for every call, because some calls (sign-out) end it.
+            let client = match persona {
+                Persona::Anonymous => cookie_client(),
+                _ => app.signed_in_client(&persona_email(persona)).await,
+            };
+            let input = endpoint
+                .input
+                .replace("TARGET", &target.to_string())
+                .replace("COHORT", &cohort.to_string());
+            let response = if endpoint.method == "GET" {
+                let query = if input.is_empty() {
+                    String::new()
+                } else {
+                    format!("?{input}")
+                };
+                client
+                    .get(app.url(&format!("{}{query}", endpoint.path)))
+                    .send()
+                    .await
+                    .unwrap()
+            } else {
+                client
+                    .post(app.url(endpoint.path))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("accept", "application/json")
+                    .body(input)
+                    .send()
+                    .await
+                    .unwrap()
+            };
+            let status = response.status().as_u16();
+            let denied = status == 401 || status == 403;
+            let expected_denial = match persona {
+                Persona::Anonymous => 401,
+                _ => 403,
+            };
+            let ok = if endpoint.allowed.permits(persona) {
+                !denied && status < 500
+            } else {
+                status == expected_denial
+            };
+            if !ok {
+                failures.push(format!(
+                    "{} {} as {persona:?}: status {status}",
+                    endpoint.method, endpoint.path
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization table mismatches:\n{}",
+        failures.join("\n")
+    );
+
+    app.stop().await;
+}
+
+async fn cross_site_requests_are_rejected(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_client().await;
+    let create = app.url("/api/cohorts/create");
+    let body = encode_form(&[("name", "Forged"), ("year", "2027")]);
+
+    let forged_by_fetch_metadata = admin
+        .post(&create)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged_by_fetch_metadata.status(), 403);
+
+    let forged_by_origin = admin
+        .post(&create)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "https://evil.example")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged_by_origin.status(), 403);
+
+    let same_origin = admin
+        .post(&create)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", app.base_url.as_str())
+        .header("accept", "application/json")
+        .body(encode_form(&[("name", "Genuine"), ("year", "2027")]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_origin.status(), 200);
+
+    let listed: Value = app
+        .admin_get("/api/cohorts/list")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cohort| cohort["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Genuine"], "a forged request changed data");
+
+    // Reads never change state, so a cross-site GET is still answered.
+    let read = admin
+        .get(app.url("/api/cohorts/list"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 200);
+
+    app.stop().await;
+}
+
+/// Signs in as a script would; success is a 200 with Leptos's redirect header.
+async fn sign_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    post_form_as(
+        client,
+        &app.url("/api/auth/sign-in"),
+        &[("email", email), ("password", password)],
+    )
+    .await
+}
+
+async fn sign_in_failures_are_generic_and_rate_limited(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.create_user("known@test.example", false, &[]).await;
+    let client = cookie_client();
+
+    let wrong_password = sign_in(&app, &client, "known@test.example", "not the password").await;
+    assert_eq!(wrong_password.status(), 422);
+    let wrong_password: Value = wrong_password.json().await.unwrap();
+    let unknown_email = sign_in(&app, &client, "unknown@test.example", "not the password").await;
+    assert_eq!(unknown_email.status(), 422);
+    let unknown_email: Value = unknown_email.json().await.unwrap();
+    assert_eq!(
+        wrong_password, unknown_email,
+        "the two failures must look the same"
+    );
+    assert_eq!(
+        wrong_password["Invalid"]["message"],
+        "The email or password is incorrect."
+    );
+
+    let malformed = sign_in(&app, &client, "not an email", "whatever").await;
+    assert_eq!(malformed.status(), 422);
+
+    // Four more failures reach the per-account limit of five.
+    for _ in 0..4 {
+        assert_eq!(
+            sign_in(&app, &client, "KNOWN@test.example", "still wrong")
+                .await
+                .status(),
+            422
+        );
+    }
+    let limited = sign_in(&app, &client, "known@test.example", TEST_PASSWORD).await;
+    assert_eq!(
+        limited.status(),
+        429,
+        "the right password must wait out the limit too"
+    );
+    let message: Value = limited.json().await.unwrap();
+    let message = message["TooManyRequests"].as_str().unwrap();
+    assert!(message.contains("Try again in 15 minutes"), "{message}");
+
+    // Other accounts from the same address are not locked out by one account's limit.
+    app.create_user("other@test.example", false, &[]).await;
+    assert_eq!(
+        sign_in(&app, &client, "other@test.example", TEST_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+
+    // The per-client limit (20) stops guessing across many accounts from one address.
+    for attempt in 0..20 {
+        sign_in(
+            &app,
+            &client,
+            &format!("guess{attempt}@test.example"),
+            "wrong",
+        )
+        .await;
+    }
+    let blocked = sign_in(&app, &client, "other@test.example", TEST_PASSWORD).await;
+    assert_eq!(blocked.status(), 429);
+
+    let failures = app::entities::audit_log::Entity::find()
+        .filter(app::entities::audit_log::Column::Action.eq("sign_in_failed"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(failures.len() >= 6, "failed sign-ins must be audited");
+
+    app.stop().await;
+}
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("tli_session="))
+        .map(str::to_owned)
+}
+
+async fn sign_in_rotates_session_and_sign_out_ends_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.create_user("fellow@test.example", false, &[]).await;
+    let client = cookie_client();
+
+    let first = sign_in(&app, &client, "fellow@test.example", TEST_PASSWORD).await;
+    assert_eq!(first.status(), 200);
+    let first_cookie = session_cookie(&first).expect("a session cookie");
+    assert!(first_cookie.contains("HttpOnly"), "{first_cookie}");
+    assert!(first_cookie.contains("SameSite=Lax"), "{first_cookie}");
+    assert!(
+        !first_cookie.contains("Secure"),
+        "plain http must not set Secure: {first_cookie}"
+    );
+
+    let second = sign_in(&app, &client, "fellow@test.example", TEST_PASSWORD).await;
+    let second_cookie = session_cookie(&second).expect("a new session cookie");
+    let id = |cookie: &str| cookie.split(';').next().unwrap_or_default().to_owned();
+    assert_ne!(
+        id(&first_cookie),
+        id(&second_cookie),
+        "sign-in must rotate the session id"
+    );
+
+    let remember = cookie_client();
+    let remembered = post_form_as(
+        &remember,
+        &app.url("/api/auth/sign-in"),
+        &[
+            ("email", "fellow@test.example"),
+            ("password", TEST_PASSWORD),
+            ("remember_me", "on"),
+        ],
+    )
+    .await;
+    let remembered_cookie = session_cookie(&remembered).unwrap();
+    assert!(
+        remembered_cookie.contains("Max-Age=2592000") || remembered_cookie.contains("Expires="),
+        "{remembered_cookie}"
+    );
+
+    assert_eq!(
+        client
+            .get(app.url("/fellow"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "no fellow role yet, but signed in"
+    );
+    let signed_out = post_form_as(&client, &app.url("/api/auth/sign-out"), &[]).await;
+    assert!(signed_out.status().is_redirection() || signed_out.status().is_success());
+    assert_eq!(
+        client
+            .get(app.url("/fellow"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401,
+        "signed out"
+    );
+
+    app.stop().await;
+}
+
+async fn disabled_account_cannot_sign_in(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user_id = app.create_user("leaver@test.example", false, &[]).await;
+    let leaver = app.signed_in_client("leaver@test.example").await;
+
+    let disable = app
+        .admin_post_form(
+            "/api/admin/set-disabled",
+            &[("user_id", &user_id.to_string()), ("disabled", "true")],
+        )
+        .await;
+    assert_eq!(disable.status(), 200);
+
+    let page = leaver.get(app.url("/fellow")).send().await.unwrap();
+    assert_eq!(page.status(), 401, "a disabled account's session must end");
+    let again = sign_in(&app, &cookie_client(), "leaver@test.example", TEST_PASSWORD).await;
+    assert_eq!(again.status(), 422);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(
+        again["Invalid"]["message"],
+        "The email or password is incorrect."
+    );
+
+    app.stop().await;
+}
+
+/// The token in the newest outbox message's link.
+async fn token_from_outbox(app: &TestApp, to: &str) -> String {
+    use sea_orm::QueryOrder;
+    let message = app::entities::outbox::Entity::find()
+        .filter(app::entities::outbox::Column::ToAddress.eq(to))
+        .order_by_desc(app::entities::outbox::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("an email in the outbox");
+    let start = message.body.find("token=").expect("a link with a token") + "token=".len();
+    message.body[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
+}
+
+async fn password_reset_token_is_single_use_and_expires(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.create_user("forgetful@test.example", false, &[]).await;
+    let client = cookie_client();
+
+    let unknown = post_form_as(
+        &client,
+        &app.url("/api/auth/request-password-reset"),
+        &[("email", "nobody@test.example")],
+    )
+    .await;
+    let known = post_form_as(
+        &client,
+        &app.url("/api/auth/request-password-reset"),
+        &[("email", "Forgetful@test.example")],
+    )
+    .await;
+    assert_eq!(
+        unknown.status(),
+        known.status(),
+        "the reply must not reveal who has an account"
+    );
+    let token = token_from_outbox(&app, "forgetful@test.example").await;
+    assert_eq!(token.len(), 64);
+
+    let new_password = "a brand new password";
+    let fields = [
+        ("token", token.as_str()),
+        ("password", new_password),
+        ("password_confirmation", new_password),
+    ];
+    let mismatch = post_form_as(
+        &client,
+        &app.url("/api/auth/reset-password"),
+        &[
+            ("token", token.as_str()),
+            ("password", new_password),
+            ("password_confirmation", "something else"),
+        ],
+    )
+    .await;
+    assert_eq!(mismatch.status(), 422);
+    let short = post_form_as(
+        &client,
+        &app.url("/api/auth/reset-password"),
+        &[
+            ("token", token.as_str()),
+            ("password", "short"),
+            ("password_confirmation", "short"),
+        ],
+    )
+    .await;
+    assert_eq!(short.status(), 422);
+
+    let used = post_form_as(&client, &app.url("/api/auth/reset-password"), &fields).await;
+    assert!(
+        used.status().is_redirection() || used.status().is_success(),
+        "status {}",
+        used.status()
+    );
+    assert_eq!(
+        sign_in(
+            &app,
+            &cookie_client(),
+            "forgetful@test.example",
+            new_password
+        )
+        .await
+        .status(),
+        200
+    );
+
+    let reused = post_form_as(&client, &app.url("/api/auth/reset-password"), &fields).await;
+    assert_eq!(reused.status(), 422);
+    let reused: Value = reused.json().await.unwrap();
+    assert!(
+        reused["Invalid"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already used"),
+        "{reused}"
+    );
+
+    post_form_as(
+        &client,
+        &app.url("/api/auth/request-password-reset"),
+        &[("email", "forgetful@test.example")],
+    )
+    .await;
+    let stale = token_from_outbox(&app, "forgetful@test.example").await;
+    app::entities::auth_tokens::Entity::update_many()
+        .col_expr(
+            app::entities::auth_tokens::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let expired = post_form_as(
+        &client,
+        &app.url("/api/auth/reset-password"),
+        &[
+            ("token", stale.as_str()),
+            ("password", new_password),
+            ("password_confirmation", new_password),
+        ],
+    )
+    .await;
+    assert_eq!(expired.status(), 422);
+    let expired: Value = expired.json().await.unwrap();
+    assert!(
+        expired["Invalid"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired"),
+        "{expired}"
+    );
+
+    let garbage = post_form_as(
+        &client,
+        &app.url("/api/auth/reset-password"),
+        &[
+            ("token", "not-a-token"),
+            ("password", new_password),
+            ("password_confirmation", new_password),
+        ],
+    )
+    .await;
+    assert_eq!(garbage.status(), 422);
+
+    app.stop().await;
+}
+
+async fn invitation_sets_password_and_rejects_duplicates(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let cohort = app.create_cohort("Invite Cohort").await;
+    let cohort_id = cohort.to_string();
+    let invite = [
+        ("email", "Nguyen.Minh@School.test"),
+        ("display_name", "Nguyễn Thị Minh"),
+        ("cohort_id", cohort_id.as_str()),
+        ("role", "fellow"),
+    ];
+    assert_eq!(
+        app.admin_post_form("/api/admin/invite", &invite)
+            .await
+            .status(),
+        200
+    );
+
+    let duplicate = app
+        .admin_post_form(
+            "/api/admin/invite",
+            &[
+                ("email", "nguyen.minh@school.test"),
+                ("display_name", "Again"),
+                ("cohort_id", ""),
+                ("role", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        duplicate.status(),
+        409,
+        "the same email in another letter case is a duplicate"
+    );
+
+    let bad_role = app
+        .admin_post_form(
+            "/api/admin/invite",
+            &[
+                ("email", "x@school.test"),
+                ("display_name", "X"),
+                ("cohort_id", cohort_id.as_str()),
+                ("role", "principal"),
+            ],
+        )
+        .await;
+    assert_eq!(bad_role.status(), 422);
+    let long_name = "n".repeat(101);
+    let too_long = app
+        .admin_post_form(
+            "/api/admin/invite",
+            &[
+                ("email", "y@school.test"),
+                ("display_name", long_name.as_str()),
+                ("cohort_id", ""),
+                ("role", ""),
+            ],
+        )
+        .await;
+    assert_eq!(too_long.status(), 422);
+    let too_long: Value = too_long.json().await.unwrap();
+    assert!(
+        too_long["Invalid"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 100"),
+        "{too_long}"
+    );
+
+    let token = token_from_outbox(&app, "Nguyen.Minh@School.test").await;
+    let client = cookie_client();
+    let password = "my first password";
+    let accepted = post_form_as(
+        &client,
+        &app.url("/api/auth/accept-invitation"),
+        &[
+            ("token", token.as_str()),
+            ("password", password),
+            ("password_confirmation", password),
+        ],
+    )
+    .await;
+    assert!(
+        accepted.status().is_redirection() || accepted.status().is_success(),
+        "status {}",
+        accepted.status()
+    );
+    let home = client.get(app.url("/fellow")).send().await.unwrap();
+    assert_eq!(home.status(), 200, "the invitation signs the person in");
+    assert!(
+        home.text()
+            .await
+            .unwrap()
+            .contains("Welcome, Nguyễn Thị Minh."),
+        "the name must be kept exactly"
+    );
+
+    let reused = post_form_as(
+        &cookie_client(),
+        &app.url("/api/auth/accept-invitation"),
+        &[
+            ("token", token.as_str()),
+            ("password", password),
+            ("password_confirmation", password),
+        ],
+    )
+    .await;
+    assert_eq!(reused.status(), 422);
+
+    app.stop().await;
+}
+
+async fn admin_changes_are_audited_and_filterable(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let cohort = app.create_cohort("Audit Cohort").await.to_string();
+    let user = app
+        .create_user("audited@test.example", false, &[])
+        .await
+        .to_string();
+
+    let added = app
+        .admin_post_form(
+            "/api/admin/add-role",
+            &[
+                ("user_id", user.as_str()),
+                ("cohort_id", cohort.as_str()),
+                ("role", "coach"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), 200);
+    let again = app
+        .admin_post_form(
+            "/api/admin/add-role",
+            &[
+                ("user_id", user.as_str()),
+                ("cohort_id", cohort.as_str()),
+                ("role", "coach"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), 409);
+    let removed = app
+        .admin_post_form(
+            "/api/admin/remove-role",
+            &[
+                ("user_id", user.as_str()),
+                ("cohort_id", cohort.as_str()),
+                ("role", "coach"),
+            ],
+        )
+        .await;
+    assert_eq!(removed.status(), 200);
+    let unknown_cohort = app
+        .admin_post_form(
+            "/api/admin/add-role",
+            &[
+                ("user_id", user.as_str()),
+                ("cohort_id", "99999"),
+                ("role", "coach"),
+            ],
+        )
+        .await;
+    assert_eq!(unknown_cohort.status(), 422);
+
+    let entries: Value = app
+        .admin_get("/api/admin/audit?action=role_added&person=audited&from=&to=")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let entries = entries.as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["subject"], "audited@test.example");
+    assert!(entries[0]["actor"].as_str().unwrap().starts_with("admin-"));
+
+    let removed_entries: Value = app
+        .admin_get("/api/admin/audit?action=role_removed&person=&from=&to=")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(removed_entries.as_array().unwrap().len(), 1);
+    let sign_ins: Value = app
+        .admin_get("/api/admin/audit?action=sign_in&person=&from=2000-01-01&to=2999-12-31")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!sign_ins.as_array().unwrap().is_empty());
+    let future: Value = app
+        .admin_get("/api/admin/audit?action=&person=&from=2999-01-01&to=")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(future.as_array().unwrap().is_empty());
+
+    for query in [
+        "action=dance&person=&from=&to=",
+        "action=&person=&from=yesterday&to=",
+        "action=&person=&from=2027-02-01&to=2027-01-01",
+    ] {
+        let response = app.admin_get(&format!("/api/admin/audit?{query}")).await;
+        assert_eq!(response.status(), 422, "{query}");
+    }
+
+    app.stop().await;
+}
+
+async fn pages_carry_security_headers(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let response = app.get("/sign-in").await;
+    let headers = response.headers().clone();
+    let html = response.text().await.unwrap();
+
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("object-src 'none'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the CSP");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script must carry the nonce"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(
+        headers["referrer-policy"],
+        "strict-origin-when-cross-origin"
+    );
+
+    let other = app.get("/sign-in").await;
+    assert_ne!(
+        other.headers()["content-security-policy"],
+        headers["content-security-policy"],
+        "each response needs its own nonce"
+    );
+
+    app.stop().await;
+}
