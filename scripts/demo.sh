@@ -23,8 +23,8 @@ cat <<INFO
 
 TLI Hub is starting at http://$TLI_BIND
   Data:      $TLI_DATA_DIR (SQLite database and uploaded files)
-  Demo data: the Teacher Leadership Institute with the cohorts Ohio 2027 and Nevada 2027.
-  Sign-ins:  none yet; accounts arrive with the accounts feature.
+  Demo data: the Teacher Leadership Institute with the cohorts Ohio 2027 and Nevada 2027,
+             and the demo sign-ins listed above. Email goes to the outbox at /admin/outbox.
 Press Ctrl-C to stop.
 
 INFO

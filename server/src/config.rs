@@ -6,7 +6,7 @@
 //! | `TLI_DATA_DIR` | directory for the SQLite database and uploaded files | `./data` |
 //! | `DATABASE_URL` | `sqlite://PATH` or `postgres://USER@HOST:PORT/DB` | SQLite file in the data directory |
 //! | `TLI_SITE_DIR` | directory that holds the built browser assets (`pkg/`, `public/`) | `./target/site` |
-//! | `TLI_LOG` | log filter in `tracing` `EnvFilter` syntax | `info` |
+//! | `TLI_LOG` | log filter in `tracing` `EnvFilter` syntax | `info,sqlx=warn` |
 //! | `TLI_LOG_FORMAT` | `human` or `json` | `human` |
 //! | `TLI_DB_MAX_CONNECTIONS` | database pool size, 1 to 1000 | 1 on SQLite, 10 on PostgreSQL |
 //! | `TLI_PUBLIC_URL` | address people use to reach the site; `https://` makes cookies Secure | `http://` + `TLI_BIND` |
@@ -119,7 +119,7 @@ impl Config {
 
         let site_dir = PathBuf::from(get("TLI_SITE_DIR").unwrap_or_else(|| "./target/site".into()));
 
-        let log_filter = get("TLI_LOG").unwrap_or_else(|| "info".into());
+        let log_filter = get("TLI_LOG").unwrap_or_else(|| DEFAULT_LOG_FILTER.into());
         if let Err(error) = tracing_subscriber::EnvFilter::try_new(&log_filter) {
             return Err(ConfigError {
                 variable: "TLI_LOG",
@@ -270,6 +270,10 @@ fn parse_bounded(
         }),
     }
 }
+
+/// Informational logs, without the database driver's notices (such as PostgreSQL's
+/// "relation already exists, skipping" during migrations).
+const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
 
 const DATABASE_URL_FORM: &str = "sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE";
 

@@ -20,7 +20,92 @@ on_both_backends!(
     invitation_sets_password_and_rejects_duplicates,
     admin_changes_are_audited_and_filterable,
     pages_carry_security_headers,
+    invitation_is_delivered_over_smtp,
 );
+
+/// A minimal SMTP server on loopback that accepts every message and hands each one's
+/// data to the test. It speaks just enough of RFC 5321 for lettre's client.
+async fn start_fake_smtp() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let sender = sender.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 fake.test ESMTP\r\n").await;
+                let mut in_data = false;
+                let mut data = String::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            let _ = sender.send(std::mem::take(&mut data));
+                            let _ = write.write_all(b"250 queued\r\n").await;
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.split_whitespace().next().unwrap_or_default().to_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 fake.test\r\n",
+                        "DATA" => {
+                            in_data = true;
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    let _ = write.write_all(reply).await;
+                }
+            });
+        }
+    });
+    (port, receiver)
+}
+
+async fn invitation_is_delivered_over_smtp(backend: Backend) {
+    let (port, mut received) = start_fake_smtp().await;
+    let app = TestApp::spawn_with(backend, &[("TLI_SMTP_URL", format!("smtp://127.0.0.1:{port}"))]).await;
+
+    let invite = [("email", "mailed@school.test"), ("display_name", "Mailed Person"), ("cohort_id", ""), ("role", "")];
+    assert_eq!(app.admin_post_form("/api/admin/invite", &invite).await.status(), 200);
+
+    let message = tokio::time::timeout(std::time::Duration::from_secs(10), received.recv())
+        .await
+        .expect("the invitation reaches the SMTP server in time")
+        .expect("a message");
+    assert!(message.contains("Subject: Your invitation to TLI Hub"), "{message}");
+    assert!(message.contains("mailed@school.test"), "{message}");
+
+    // The outbox row is marked as sent once the server has accepted it.
+    let mut sent = false;
+    for _ in 0..50 {
+        let row = app::entities::outbox::Entity::find()
+            .filter(app::entities::outbox::Column::ToAddress.eq("mailed@school.test"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("an outbox row");
+        if row.sent_at.is_some() {
+            sent = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(sent, "the outbox row must record the delivery");
+
+    app.stop().await;
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Persona {

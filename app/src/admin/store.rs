@@ -512,7 +512,9 @@ pub async fn list_audit(
         .collect())
 }
 
-pub async fn list_outbox(db: &impl ConnectionTrait) -> Result<Vec<OutboxRow>, DbErr> {
+/// Lists the newest outbox messages. `smtp_configured` decides how an unsent message is
+/// described: still on its way, or kept here for want of a mail server.
+pub async fn list_outbox(db: &impl ConnectionTrait, smtp_configured: bool) -> Result<Vec<OutboxRow>, DbErr> {
     let rows = outbox::Entity::find()
         .order_by_desc(outbox::Column::Id)
         .limit(LIST_LIMIT)
@@ -525,6 +527,7 @@ pub async fn list_outbox(db: &impl ConnectionTrait) -> Result<Vec<OutboxRow>, Db
             status: match (&row.sent_at, &row.last_error) {
                 (Some(sent), _) => format!("Sent {}", sent.format("%Y-%m-%d %H:%M UTC")),
                 (None, Some(error)) => format!("Not delivered: {error}"),
+                (None, None) if smtp_configured => "Sending".to_owned(),
                 (None, None) => "Kept in the outbox (no SMTP server configured)".to_owned(),
             },
             to_address: row.to_address,

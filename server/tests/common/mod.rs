@@ -115,12 +115,33 @@ impl TestApp {
     /// Starts a server on `database`; the server connects through `url_override` when
     /// given (a proxy, say) while the test's own connection goes direct.
     pub async fn spawn_on(database: TestDatabase, url_override: Option<String>) -> TestApp {
+        Self::spawn_configured(database, url_override, &[]).await
+    }
+
+    /// Starts a server with extra configuration variables, such as `TLI_SMTP_URL`.
+    pub async fn spawn_with(backend: Backend, extra: &[(&'static str, String)]) -> TestApp {
+        let database = TestDatabase::create(backend).await;
+        Self::spawn_configured(database, None, extra).await
+    }
+
+    async fn spawn_configured(
+        database: TestDatabase,
+        url_override: Option<String>,
+        extra: &[(&'static str, String)],
+    ) -> TestApp {
         let site_dir = database.dir().join("site");
         write_site_fixture(&site_dir);
         let data_dir = database.dir().join("data");
 
         let server_url = url_override.unwrap_or_else(|| database.url.clone());
-        let config = test_config(&server_url, &data_dir, &site_dir);
+        let mut config = test_config(&server_url, &data_dir, &site_dir);
+        for (name, value) in extra {
+            match *name {
+                "TLI_SMTP_URL" => config.smtp_url = Some(value.clone()),
+                "TLI_MAIL_FROM" => config.mail_from = value.clone(),
+                other => panic!("the test harness cannot set {other}"),
+            }
+        }
         let db = server::db::connect(&config)
             .await
             .expect("connect the server");
