@@ -171,10 +171,11 @@ pub async fn list_audit(
 pub async fn list_outbox() -> Result<Vec<OutboxRow>, AppError> {
     use super::store;
     use crate::auth::Action;
-    use crate::context::{authorized, db, map_db_error};
+    use crate::context::{app_state, authorized, map_db_error};
 
     authorized(Action::ViewOutbox)?;
-    store::list_outbox(&db()?)
+    let state = app_state()?;
+    store::list_outbox(&state.db, state.mail.smtp_url.is_some())
         .await
         .map_err(|error| map_db_error(error, ""))
 }
