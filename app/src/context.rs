@@ -31,7 +31,7 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The application state from context. It is missing only when the router was set up
+/// Returns the application state from context. It is missing only when the router was set up
 /// without it, which is a programming error that the caller reports as internal.
 pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
@@ -42,7 +42,7 @@ pub fn app_state() -> Result<AppState, AppError> {
     })
 }
 
-/// The database connection from context.
+/// Returns the database connection from context.
 pub fn db() -> Result<DatabaseConnection, AppError> {
     Ok(app_state()?.db)
 }
@@ -63,6 +63,11 @@ pub fn map_db_error(error: DbErr, conflict_message: &str) -> AppError {
         tracing::error!(error = %error, "database error");
         reject(AppError::Internal { request_id })
     }
+}
+
+/// [`map_db_error`] for operations where a unique violation cannot happen.
+pub fn db_failure(error: DbErr) -> AppError {
+    map_db_error(error, "")
 }
 
 fn is_connection_error(error: &DbErr) -> bool {
@@ -109,21 +114,21 @@ pub fn authorized(action: Action) -> Result<Actor, AppError> {
 }
 
 /// Logs an internal failure with its cause and returns the error the user sees.
-pub fn internal_error(what: &str, cause: &dyn std::fmt::Display) -> AppError {
-    tracing::error!(error = %cause, "{what}");
+pub fn internal_error(failure: &str, cause: &dyn std::fmt::Display) -> AppError {
+    tracing::error!(error = %cause, "{failure}");
     reject(AppError::Internal {
         request_id: current_request_id(),
     })
 }
 
-/// The session of the current request.
+/// Returns the session of the current request.
 pub async fn session_handle() -> Result<tower_sessions::Session, AppError> {
     leptos_axum::extract::<tower_sessions::Session>()
         .await
         .map_err(|error| internal_error("the session layer is missing", &error))
 }
 
-/// The client address the server's middleware recorded for this request.
+/// Returns the client address that the server's middleware recorded for this request.
 pub fn client_address() -> String {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<ClientAddress>().cloned())

@@ -37,7 +37,7 @@ use crate::cohorts::CohortsPage;
 use crate::layout::Layout;
 use crate::pages::{HomePage, NotFoundPage, RoleHomePage};
 
-/// The HTML document around the app, rendered on the server only.
+/// Renders the HTML document around the app. Server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>

@@ -21,7 +21,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-/// Where the data lives.
+/// The database location.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     /// An SQLite file, created when missing.
@@ -31,7 +31,7 @@ pub enum DatabaseUrl {
 }
 
 impl DatabaseUrl {
-    /// The URL that sea-orm connects to.
+    /// Returns the URL that sea-orm connects to.
     pub fn connection_url(&self) -> String {
         match self {
             DatabaseUrl::Sqlite(path) => format!("sqlite://{}?mode=rwc", path.display()),

@@ -122,7 +122,10 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 users.created = report.users_created,
                 "demo data seeded"
             );
-            println!("Demo sign-ins, all with the password {}:", seed::DEMO_PASSWORD);
+            println!(
+                "Demo sign-ins, all with the password {}:",
+                seed::DEMO_PASSWORD
+            );
             for (email, role) in seed::demo_sign_ins() {
                 println!("  {email:<32} {role}");
             }

@@ -60,14 +60,14 @@ const DEMO_USERS: [DemoUser; 5] = [
     },
 ];
 
-/// What a seeding run created.
+/// Counts of the rows a seeding run created.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct SeedReport {
     pub cohorts_created: usize,
     pub users_created: usize,
 }
 
-/// The demo sign-ins, as (email, role description), for the demo script to print.
+/// Returns the demo sign-ins as (email, role description) pairs.
 pub fn demo_sign_ins() -> Vec<(&'static str, String)> {
     DEMO_USERS
         .iter()

@@ -52,7 +52,11 @@ async fn start_fake_smtp() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>
                         }
                         continue;
                     }
-                    let verb = line.split_whitespace().next().unwrap_or_default().to_uppercase();
+                    let verb = line
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_uppercase();
                     let reply: &[u8] = match verb.as_str() {
                         "EHLO" | "HELO" => b"250 fake.test\r\n",
                         "DATA" => {
@@ -75,16 +79,33 @@ async fn start_fake_smtp() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>
 
 async fn invitation_is_delivered_over_smtp(backend: Backend) {
     let (port, mut received) = start_fake_smtp().await;
-    let app = TestApp::spawn_with(backend, &[("TLI_SMTP_URL", format!("smtp://127.0.0.1:{port}"))]).await;
+    let app = TestApp::spawn_with(
+        backend,
+        &[("TLI_SMTP_URL", format!("smtp://127.0.0.1:{port}"))],
+    )
+    .await;
 
-    let invite = [("email", "mailed@school.test"), ("display_name", "Mailed Person"), ("cohort_id", ""), ("role", "")];
-    assert_eq!(app.admin_post_form("/api/admin/invite", &invite).await.status(), 200);
+    let invite = [
+        ("email", "mailed@school.test"),
+        ("display_name", "Mailed Person"),
+        ("cohort_id", ""),
+        ("role", ""),
+    ];
+    assert_eq!(
+        app.admin_post_form("/api/admin/invite", &invite)
+            .await
+            .status(),
+        200
+    );
 
     let message = tokio::time::timeout(std::time::Duration::from_secs(10), received.recv())
         .await
         .expect("the invitation reaches the SMTP server in time")
         .expect("a message");
-    assert!(message.contains("Subject: Your invitation to TLI Hub"), "{message}");
+    assert!(
+        message.contains("Subject: Your invitation to TLI Hub"),
+        "{message}"
+    );
     assert!(message.contains("mailed@school.test"), "{message}");
 
     // The outbox row is marked as sent once the server has accepted it.

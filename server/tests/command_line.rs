@@ -286,14 +286,20 @@ async fn migrations_give_same_schema_on_both_backends() {
 /// Runs `tli-hub` against `database` with its own data directory.
 fn run_on(database: &common::TestDatabase, args: &[&str], extra: &[(&str, &str)]) -> Output {
     let data = database.dir().join("data").display().to_string();
-    let mut vars = vec![("TLI_DATA_DIR", data.as_str()), ("DATABASE_URL", database.url.as_str())];
+    let mut vars = vec![
+        ("TLI_DATA_DIR", data.as_str()),
+        ("DATABASE_URL", database.url.as_str()),
+    ];
     vars.extend_from_slice(extra);
     run(args, &vars)
 }
 
 async fn count(db: &sea_orm::DatabaseConnection, table: &str) -> i64 {
     let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
         .await
         .unwrap()
         .unwrap();
@@ -321,20 +327,48 @@ async fn roster_import_validates_everything_first(backend: common::Backend) {
     let output = run_on(&database, &["import-roster", bad.to_str().unwrap()], &[]);
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    for expected in ["line 3: email", "line 4: unknown role \"principal\"", "line 5: the email ANA@school.test is already on line 2", "line 7: has 5 fields", "nothing was imported"] {
-        assert!(stderr.contains(expected), "{expected:?} missing from:\n{stderr}");
+    for expected in [
+        "line 3: email",
+        "line 4: unknown role \"principal\"",
+        "line 5: the email ANA@school.test is already on line 2",
+        "line 7: has 5 fields",
+        "nothing was imported",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "{expected:?} missing from:\n{stderr}"
+        );
     }
-    assert_eq!(count(&db, "users").await, users_before, "a bad file must change nothing");
+    assert_eq!(
+        count(&db, "users").await,
+        users_before,
+        "a bad file must change nothing"
+    );
 
     let unknown_cohort = database.dir().join("unknown-cohort.csv");
     std::fs::write(&unknown_cohort, "sourcedId,givenName,familyName,email,role,cohort\nf-1,Ed,Yu,ed@school.test,fellow,Atlantis 2027\n").unwrap();
-    let output = run_on(&database, &["import-roster", unknown_cohort.to_str().unwrap()], &[]);
+    let output = run_on(
+        &database,
+        &["import-roster", unknown_cohort.to_str().unwrap()],
+        &[],
+    );
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("line 2: there is no cohort named \"Atlantis 2027\""));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("line 2: there is no cohort named \"Atlantis 2027\"")
+    );
 
     let missing_column = database.dir().join("missing.csv");
-    std::fs::write(&missing_column, "sourcedId,givenName,email,role,cohort,extra\nf-1,Ed,ed@school.test,fellow,Ohio 2027,x\n").unwrap();
-    let output = run_on(&database, &["import-roster", missing_column.to_str().unwrap()], &[]);
+    std::fs::write(
+        &missing_column,
+        "sourcedId,givenName,email,role,cohort,extra\nf-1,Ed,ed@school.test,fellow,Ohio 2027,x\n",
+    )
+    .unwrap();
+    let output = run_on(
+        &database,
+        &["import-roster", missing_column.to_str().unwrap()],
+        &[],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("missing column(s): familyName"), "{stderr}");
     assert!(stderr.contains("unknown column \"extra\""), "{stderr}");
@@ -348,19 +382,43 @@ async fn roster_import_validates_everything_first(backend: common::Backend) {
          c-1,Corin,Vale,COACH@demo.tli-hub.test,reviewer,Nevada 2027\n",
     )
     .unwrap();
-    let dry_run = run_on(&database, &["import-roster", good.to_str().unwrap(), "--dry-run"], &[]);
-    assert!(dry_run.status.success(), "{}", String::from_utf8_lossy(&dry_run.stderr));
+    let dry_run = run_on(
+        &database,
+        &["import-roster", good.to_str().unwrap(), "--dry-run"],
+        &[],
+    );
+    assert!(
+        dry_run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry_run.stderr)
+    );
     let summary = String::from_utf8_lossy(&dry_run.stdout);
-    assert!(summary.contains("Dry run, nothing changed. 3 rows: 2 new people to invite, 1 roles to add"), "{summary}");
+    assert!(
+        summary
+            .contains("Dry run, nothing changed. 3 rows: 2 new people to invite, 1 roles to add"),
+        "{summary}"
+    );
     assert_eq!(count(&db, "users").await, users_before);
 
     let imported = run_on(&database, &["import-roster", good.to_str().unwrap()], &[]);
-    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
     assert_eq!(count(&db, "users").await, users_before + 2);
-    assert!(count(&db, "outbox").await >= 2, "invitations must be in the outbox");
+    assert!(
+        count(&db, "outbox").await >= 2,
+        "invitations must be in the outbox"
+    );
 
     let again = run_on(&database, &["import-roster", good.to_str().unwrap()], &[]);
-    assert!(String::from_utf8_lossy(&again.stdout).contains("0 new people invited, 0 roles added to existing accounts, 3 unchanged"), "{}", String::from_utf8_lossy(&again.stdout));
+    assert!(
+        String::from_utf8_lossy(&again.stdout)
+            .contains("0 new people invited, 0 roles added to existing accounts, 3 unchanged"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
     db.close().await.ok();
 }
 
@@ -368,22 +426,101 @@ async fn create_admin_and_invite_commands(backend: common::Backend) {
     let database = common::TestDatabase::create(backend).await;
     assert!(run_on(&database, &["seed", "--demo"], &[]).status.success());
 
-    let short = run_on(&database, &["create-admin", "--email", "boss@school.test", "--name", "Boss"], &[("TLI_ADMIN_PASSWORD", "short")]);
+    let short = run_on(
+        &database,
+        &[
+            "create-admin",
+            "--email",
+            "boss@school.test",
+            "--name",
+            "Boss",
+        ],
+        &[("TLI_ADMIN_PASSWORD", "short")],
+    );
     assert_one_line_failure(&short, &["password", "at least 12"]);
-    let created = run_on(&database, &["create-admin", "--email", "Boss@School.test", "--name", "Boss"], &[("TLI_ADMIN_PASSWORD", "a long admin password")]);
-    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
-    let duplicate = run_on(&database, &["create-admin", "--email", "boss@school.test", "--name", "Boss"], &[("TLI_ADMIN_PASSWORD", "a long admin password")]);
+    let created = run_on(
+        &database,
+        &[
+            "create-admin",
+            "--email",
+            "Boss@School.test",
+            "--name",
+            "Boss",
+        ],
+        &[("TLI_ADMIN_PASSWORD", "a long admin password")],
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let duplicate = run_on(
+        &database,
+        &[
+            "create-admin",
+            "--email",
+            "boss@school.test",
+            "--name",
+            "Boss",
+        ],
+        &[("TLI_ADMIN_PASSWORD", "a long admin password")],
+    );
     assert_one_line_failure(&duplicate, &["already exists"]);
 
-    let invited = run_on(&database, &["invite", "--email", "new@school.test", "--name", "New Person", "--cohort", "Ohio 2027", "--role", "coach"], &[]);
-    assert!(invited.status.success(), "{}", String::from_utf8_lossy(&invited.stderr));
-    let again = run_on(&database, &["invite", "--email", "NEW@school.test", "--name", "New Person"], &[]);
+    let invited = run_on(
+        &database,
+        &[
+            "invite",
+            "--email",
+            "new@school.test",
+            "--name",
+            "New Person",
+            "--cohort",
+            "Ohio 2027",
+            "--role",
+            "coach",
+        ],
+        &[],
+    );
+    assert!(
+        invited.status.success(),
+        "{}",
+        String::from_utf8_lossy(&invited.stderr)
+    );
+    let again = run_on(
+        &database,
+        &[
+            "invite",
+            "--email",
+            "NEW@school.test",
+            "--name",
+            "New Person",
+        ],
+        &[],
+    );
     assert_one_line_failure(&again, &["already exists"]);
-    let bad_cohort = run_on(&database, &["invite", "--email", "x@school.test", "--name", "X", "--cohort", "Atlantis", "--role", "coach"], &[]);
+    let bad_cohort = run_on(
+        &database,
+        &[
+            "invite",
+            "--email",
+            "x@school.test",
+            "--name",
+            "X",
+            "--cohort",
+            "Atlantis",
+            "--role",
+            "coach",
+        ],
+        &[],
+    );
     assert_one_line_failure(&bad_cohort, &["--cohort", "Atlantis"]);
 }
 
-on_both_backends!(roster_import_validates_everything_first, create_admin_and_invite_commands);
+on_both_backends!(
+    roster_import_validates_everything_first,
+    create_admin_and_invite_commands
+);
 
 #[test]
 fn logs_never_contain_passwords_or_cookies() {
@@ -391,14 +528,29 @@ fn logs_never_contain_passwords_or_cookies() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().display().to_string();
     let created = run(
-        &["create-admin", "--email", "secret@school.test", "--name", "Secret Keeper"],
+        &[
+            "create-admin",
+            "--email",
+            "secret@school.test",
+            "--name",
+            "Secret Keeper",
+        ],
         &[("TLI_DATA_DIR", &data), ("TLI_ADMIN_PASSWORD", SECRET)],
     );
-    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
 
     let mut child = tli_hub(
         &["serve"],
-        &[("TLI_DATA_DIR", &data), ("TLI_BIND", "127.0.0.1:0"), ("TLI_LOG_FORMAT", "json"), ("TLI_LOG", "debug")],
+        &[
+            ("TLI_DATA_DIR", &data),
+            ("TLI_BIND", "127.0.0.1:0"),
+            ("TLI_LOG_FORMAT", "json"),
+            ("TLI_LOG", "debug"),
+        ],
     )
     .stdout(Stdio::piped())
     .stderr(Stdio::piped())
@@ -415,7 +567,10 @@ fn logs_never_contain_passwords_or_cookies() {
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let cookie = runtime.block_on(async {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
         let response = client
             .post(format!("{url}/api/auth/sign-in"))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -425,8 +580,19 @@ fn logs_never_contain_passwords_or_cookies() {
             .await
             .unwrap();
         assert_eq!(response.status(), 302);
-        let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-        let page = client.get(format!("{url}/admin")).header("cookie", &cookie).send().await.unwrap();
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let page = client
+            .get(format!("{url}/admin"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(page.status(), 200);
         cookie
     });
@@ -438,7 +604,10 @@ fn logs_never_contain_passwords_or_cookies() {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     child.wait().unwrap();
     let all = format!("{}\n{stderr}", rest.join("\n"));
-    assert!(all.contains("signed in"), "the log must show the sign-in itself");
+    assert!(
+        all.contains("signed in"),
+        "the log must show the sign-in itself"
+    );
     assert!(!all.contains(SECRET), "a password reached the log");
     assert!(!all.contains(&cookie_value), "a session id reached the log");
 }

@@ -6,7 +6,7 @@ use leptos::server_fn::codec::GetUrl;
 use super::{AuditRow, OutboxRow, UsersListing};
 use crate::error::AppError;
 
-/// Maximum rows a listing returns; the page says when there are more.
+/// Maximum rows a listing returns. The page states when more rows match.
 pub const LIST_LIMIT: u64 = 200;
 
 /// Lists users whose name or email contains `search` (all users when it is empty).
@@ -14,13 +14,11 @@ pub const LIST_LIMIT: u64 = 200;
 pub async fn list_users(search: String) -> Result<UsersListing, AppError> {
     use super::store;
     use crate::auth::Action;
-    use crate::context::{authorized, db, map_db_error};
+    use crate::context::{authorized, db, db_failure};
 
     authorized(Action::ManageUsers)?;
     let search = search.trim().chars().take(100).collect::<String>();
-    store::list_users(&db()?, &search)
-        .await
-        .map_err(|error| map_db_error(error, ""))
+    store::list_users(&db()?, &search).await.map_err(db_failure)
 }
 
 /// Creates an account for `email`, optionally with a first role, and emails an
@@ -154,16 +152,14 @@ pub async fn list_audit(
 ) -> Result<Vec<AuditRow>, AppError> {
     use super::store::{self, AuditFilter};
     use crate::auth::Action;
-    use crate::context::{authorized, db, fail, map_db_error};
+    use crate::context::{authorized, db, db_failure, fail};
 
     authorized(Action::ViewAuditLog)?;
     let filter = match AuditFilter::parse(&action, &person, &from, &to) {
         Ok(filter) => filter,
         Err(error) => return fail(error),
     };
-    store::list_audit(&db()?, &filter)
-        .await
-        .map_err(|error| map_db_error(error, ""))
+    store::list_audit(&db()?, &filter).await.map_err(db_failure)
 }
 
 /// Lists the newest messages in the mail outbox.
@@ -171,11 +167,11 @@ pub async fn list_audit(
 pub async fn list_outbox() -> Result<Vec<OutboxRow>, AppError> {
     use super::store;
     use crate::auth::Action;
-    use crate::context::{app_state, authorized, map_db_error};
+    use crate::context::{app_state, authorized, db_failure};
 
     authorized(Action::ViewOutbox)?;
     let state = app_state()?;
     store::list_outbox(&state.db, state.mail.smtp_url.is_some())
         .await
-        .map_err(|error| map_db_error(error, ""))
+        .map_err(db_failure)
 }

@@ -21,7 +21,7 @@ fn query_value(name: &'static str) -> String {
         .unwrap_or_default()
 }
 
-/// The first error any of the page's forms came back with.
+/// Returns the first error that one of the page's forms came back with.
 fn posted_error() -> Option<AppError> {
     [
         ServerAction::<InviteUser>::new().value().get_untracked(),

@@ -16,7 +16,7 @@ use crate::audit::{self, AuditEvent, actions};
 use crate::auth::input::{Email, parse_display_name, parse_email};
 use crate::auth::tokens::{self, TokenPurpose};
 use crate::auth::{Membership, Role};
-use crate::context::{AppState, map_db_error};
+use crate::context::{AppState, db_failure, map_db_error};
 use crate::entities::{audit_log, cohort_memberships, cohorts, outbox, users};
 use crate::error::AppError;
 use crate::mail;
@@ -253,7 +253,7 @@ async fn ensure_cohort_exists(db: &impl ConnectionTrait, cohort_id: i32) -> Resu
     let found = cohorts::Entity::find_by_id(cohort_id)
         .one(db)
         .await
-        .map_err(|error| map_db_error(error, ""))?;
+        .map_err(db_failure)?;
     match found {
         Some(_) => Ok(()),
         None => Err(AppError::invalid(
@@ -514,7 +514,10 @@ pub async fn list_audit(
 
 /// Lists the newest outbox messages. `smtp_configured` decides how an unsent message is
 /// described: still on its way, or kept here for want of a mail server.
-pub async fn list_outbox(db: &impl ConnectionTrait, smtp_configured: bool) -> Result<Vec<OutboxRow>, DbErr> {
+pub async fn list_outbox(
+    db: &impl ConnectionTrait,
+    smtp_configured: bool,
+) -> Result<Vec<OutboxRow>, DbErr> {
     let rows = outbox::Entity::find()
         .order_by_desc(outbox::Column::Id)
         .limit(LIST_LIMIT)

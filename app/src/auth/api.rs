@@ -17,7 +17,7 @@ pub async fn sign_in(
     use super::{password::verify_password, rate_limit, session};
     use crate::audit::{self, AuditEvent, actions};
     use crate::context::{
-        app_state, client_address, fail, map_db_error, redirect_to, session_handle,
+        app_state, client_address, db_failure, fail, map_db_error, redirect_to, session_handle,
     };
     use crate::entities::users;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -40,7 +40,7 @@ pub async fn sign_in(
         .filter(users::Column::EmailNormalized.eq(email.normalized.as_str()))
         .one(db)
         .await
-        .map_err(|error| map_db_error(error, ""))?;
+        .map_err(db_failure)?;
     let stored_hash = user
         .as_ref()
         .filter(|user| !user.disabled)
@@ -50,7 +50,7 @@ pub async fn sign_in(
     let Some(user) = user.filter(|_| verified) else {
         rate_limit::record_failure(db, &email.normalized, &client)
             .await
-            .map_err(|error| map_db_error(error, ""))?;
+            .map_err(db_failure)?;
         audit::record(
             db,
             AuditEvent {
@@ -61,7 +61,7 @@ pub async fn sign_in(
             },
         )
         .await
-        .map_err(|error| map_db_error(error, ""))?;
+        .map_err(db_failure)?;
         return fail(AppError::invalid("", "The email or password is incorrect."));
     };
 
@@ -71,7 +71,7 @@ pub async fn sign_in(
         .map_err(|error| crate::context::internal_error("starting a session failed", &error))?;
     rate_limit::clear_account(db, &email.normalized)
         .await
-        .map_err(|error| map_db_error(error, ""))?;
+        .map_err(db_failure)?;
     audit::record(
         db,
         AuditEvent {
@@ -86,12 +86,12 @@ pub async fn sign_in(
         },
     )
     .await
-    .map_err(|error| map_db_error(error, ""))?;
+    .map_err(db_failure)?;
     tracing::info!(user.id = user.id, "signed in");
 
     let home = session::current_user(db, user)
         .await
-        .map_err(|error| map_db_error(error, ""))?
+        .map_err(db_failure)?
         .home_path();
     redirect_to(home);
     Ok(())
@@ -102,7 +102,7 @@ pub async fn sign_in(
 pub async fn sign_out() -> Result<(), AppError> {
     use super::{current_actor, session};
     use crate::audit::{self, AuditEvent, actions};
-    use crate::context::{app_state, internal_error, map_db_error, redirect_to, session_handle};
+    use crate::context::{app_state, db_failure, internal_error, redirect_to, session_handle};
 
     let state = app_state()?;
     if let Some(user) = current_actor().user() {
@@ -116,7 +116,7 @@ pub async fn sign_out() -> Result<(), AppError> {
             },
         )
         .await
-        .map_err(|error| map_db_error(error, ""))?;
+        .map_err(db_failure)?;
     }
     let session = session_handle().await?;
     session::end(&session)
@@ -133,7 +133,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use super::input::parse_email;
     use super::tokens::{self, TokenPurpose};
     use crate::audit::{self, AuditEvent, actions};
-    use crate::context::{app_state, fail, map_db_error, redirect_to};
+    use crate::context::{app_state, db_failure, fail, redirect_to};
     use crate::entities::users;
     use crate::mail;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -148,12 +148,12 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
         .filter(users::Column::Disabled.eq(false))
         .one(&state.db)
         .await
-        .map_err(|error| map_db_error(error, ""))?;
+        .map_err(db_failure)?;
 
     if let Some(user) = user {
         let (token, _) = tokens::issue(&state.db, user.id, TokenPurpose::PasswordReset)
             .await
-            .map_err(|error| map_db_error(error, ""))?;
+            .map_err(db_failure)?;
         let link = format!("{}/reset-password?token={token}", state.public_url);
         let body = format!(
             "Hello {},\n\nSomeone asked to reset the password of your TLI Hub account. To choose a new password, open this link within one hour:\n\n{link}\n\nIf you did not ask for this, ignore this email; your password stays the same.\n",
@@ -167,7 +167,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
             &body,
         )
         .await
-        .map_err(|error| map_db_error(error, ""))?;
+        .map_err(db_failure)?;
         audit::record(
             &state.db,
             AuditEvent {
@@ -178,7 +178,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
             },
         )
         .await
-        .map_err(|error| map_db_error(error, ""))?;
+        .map_err(db_failure)?;
     }
     redirect_to("/forgot-password?sent=1");
     Ok(())
@@ -217,7 +217,7 @@ pub async fn accept_invitation(
     use super::session;
     use super::tokens::TokenPurpose;
     use crate::audit::actions;
-    use crate::context::{app_state, internal_error, map_db_error, redirect_to, session_handle};
+    use crate::context::{app_state, db_failure, internal_error, redirect_to, session_handle};
 
     let state = app_state()?;
     let user = set_password_with_token(
@@ -234,7 +234,7 @@ pub async fn accept_invitation(
         .map_err(|error| internal_error("starting a session failed", &error))?;
     let home = session::current_user(&state.db, user)
         .await
-        .map_err(|error| map_db_error(error, ""))?
+        .map_err(db_failure)?
         .home_path();
     redirect_to(home);
     Ok(())
@@ -252,7 +252,7 @@ async fn set_password_with_token(
     use super::password::hash_password;
     use super::tokens;
     use crate::audit::{self, AuditEvent};
-    use crate::context::{app_state, fail, map_db_error};
+    use crate::context::{app_state, db_failure, fail, map_db_error};
     use crate::entities::users;
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
 
@@ -268,11 +268,7 @@ async fn set_password_with_token(
     let state = app_state()?;
     let hash = hash_password(password).await?;
 
-    let transaction = state
-        .db
-        .begin()
-        .await
-        .map_err(|error| map_db_error(error, ""))?;
+    let transaction = state.db.begin().await.map_err(db_failure)?;
     let user_id = match tokens::consume(&transaction, &token, purpose).await {
         Ok(Ok(user_id)) => user_id,
         Ok(Err(error)) => return fail(error),
@@ -281,7 +277,7 @@ async fn set_password_with_token(
     let Some(user) = users::Entity::find_by_id(user_id)
         .one(&transaction)
         .await
-        .map_err(|error| map_db_error(error, ""))?
+        .map_err(db_failure)?
     else {
         return fail(AppError::NotFound(
             "The account for this link no longer exists.".into(),
@@ -292,10 +288,7 @@ async fn set_password_with_token(
     }
     let mut active: users::ActiveModel = user.into();
     active.password_hash = Set(Some(hash));
-    let user = active
-        .update(&transaction)
-        .await
-        .map_err(|error| map_db_error(error, ""))?;
+    let user = active.update(&transaction).await.map_err(db_failure)?;
     audit::record(
         &transaction,
         AuditEvent {
@@ -306,10 +299,7 @@ async fn set_password_with_token(
         },
     )
     .await
-    .map_err(|error| map_db_error(error, ""))?;
-    transaction
-        .commit()
-        .await
-        .map_err(|error| map_db_error(error, ""))?;
+    .map_err(db_failure)?;
+    transaction.commit().await.map_err(db_failure)?;
     Ok(user)
 }

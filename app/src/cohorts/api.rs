@@ -27,7 +27,7 @@ pub async fn create_cohort(name: String, year: String) -> Result<CohortSummary, 
     use super::input::NewCohort;
     use crate::audit::{self, AuditEvent, actions};
     use crate::auth::Action;
-    use crate::context::{authorized, db, fail, map_db_error};
+    use crate::context::{authorized, db, db_failure, fail, map_db_error};
 
     let actor = authorized(Action::CreateCohort)?;
     let cohort = match NewCohort::parse(&name, &year) {
@@ -52,7 +52,7 @@ pub async fn create_cohort(name: String, year: String) -> Result<CohortSummary, 
                 },
             )
             .await
-            .map_err(|error| map_db_error(error, ""))?;
+            .map_err(db_failure)?;
             Ok(created)
         }
         Err(error) => fail(map_db_error(error, &conflict)),
@@ -64,7 +64,7 @@ pub async fn create_cohort(name: String, year: String) -> Result<CohortSummary, 
 #[server(prefix = "/api", endpoint = "cohorts/mine", input = GetUrl)]
 pub async fn list_my_cohorts(role: String) -> Result<Vec<CohortSummary>, AppError> {
     use crate::auth::{Action, Role};
-    use crate::context::{authorized, db, fail, map_db_error};
+    use crate::context::{authorized, db, db_failure, fail};
 
     let actor = authorized(Action::ViewOwnHome)?;
     let Some(role) = Role::parse(&role) else {
@@ -85,5 +85,5 @@ pub async fn list_my_cohorts(role: String) -> Result<Vec<CohortSummary>, AppErro
         .unwrap_or_default();
     super::store::list_by_ids(&db()?, ids)
         .await
-        .map_err(|error| map_db_error(error, ""))
+        .map_err(db_failure)
 }
