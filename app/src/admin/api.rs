@@ -80,44 +80,24 @@ pub async fn set_user_disabled(user_id: i32, disabled: bool) -> Result<(), AppEr
 /// Gives a user a role in a cohort.
 #[server(prefix = "/api", endpoint = "admin/add-role")]
 pub async fn add_role(user_id: i32, cohort_id: String, role: String) -> Result<(), AppError> {
-    use super::store;
-    use crate::auth::Action;
-    use crate::context::{authorized, db, fail};
-
-    let actor = authorized(Action::ManageUsers)?;
-    let membership = match store::parse_membership(&cohort_id, &role) {
-        Ok(Some(membership)) => membership,
-        Ok(None) => {
-            return fail(AppError::invalid(
-                "role",
-                "Choose both a cohort and a role.",
-            ));
-        }
-        Err(error) => return fail(error),
-    };
-    match store::change_role(
-        &db()?,
-        actor.user().map(|user| user.id),
-        user_id,
-        membership,
-        true,
-    )
-    .await
-    {
-        Ok(()) => Ok(()),
-        Err(error) => fail(error),
-    }
+    change_role(user_id, &cohort_id, &role, true).await
 }
 
 /// Takes a role in a cohort away from a user.
 #[server(prefix = "/api", endpoint = "admin/remove-role")]
 pub async fn remove_role(user_id: i32, cohort_id: String, role: String) -> Result<(), AppError> {
+    change_role(user_id, &cohort_id, &role, false).await
+}
+
+/// Adds (`add`) or removes a role, after authorizing and validating the form values.
+#[cfg(feature = "ssr")]
+async fn change_role(user_id: i32, cohort_id: &str, role: &str, add: bool) -> Result<(), AppError> {
     use super::store;
     use crate::auth::Action;
     use crate::context::{authorized, db, fail};
 
     let actor = authorized(Action::ManageUsers)?;
-    let membership = match store::parse_membership(&cohort_id, &role) {
+    let membership = match store::parse_membership(cohort_id, role) {
         Ok(Some(membership)) => membership,
         Ok(None) => {
             return fail(AppError::invalid(
@@ -127,15 +107,8 @@ pub async fn remove_role(user_id: i32, cohort_id: String, role: String) -> Resul
         }
         Err(error) => return fail(error),
     };
-    match store::change_role(
-        &db()?,
-        actor.user().map(|user| user.id),
-        user_id,
-        membership,
-        false,
-    )
-    .await
-    {
+    let actor_id = actor.user().map(|user| user.id);
+    match store::change_role(&db()?, actor_id, user_id, membership, add).await {
         Ok(()) => Ok(()),
         Err(error) => fail(error),
     }

@@ -280,6 +280,16 @@ pub async fn insert_membership(
     .map(|_| ())
 }
 
+async fn find_user(db: &impl ConnectionTrait, user_id: i32) -> Result<users::Model, AppError> {
+    match users::Entity::find_by_id(user_id).one(db).await {
+        Ok(Some(user)) => Ok(user),
+        Ok(None) => Err(AppError::NotFound(format!(
+            "There is no user with id {user_id}."
+        ))),
+        Err(error) => Err(map_db_error(error, "")),
+    }
+}
+
 pub async fn set_disabled(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor_user_id: i32,
@@ -287,15 +297,7 @@ pub async fn set_disabled(
     disabled: bool,
 ) -> Result<(), AppError> {
     let db_error = |error| map_db_error(error, "");
-    let Some(user) = users::Entity::find_by_id(user_id)
-        .one(db)
-        .await
-        .map_err(db_error)?
-    else {
-        return Err(AppError::NotFound(format!(
-            "There is no user with id {user_id}."
-        )));
-    };
+    let user = find_user(db, user_id).await?;
     let email = user.email.clone();
     let mut active: users::ActiveModel = user.into();
     active.disabled = Set(disabled);
@@ -327,15 +329,7 @@ pub async fn change_role(
     add: bool,
 ) -> Result<(), AppError> {
     let db_error = |error| map_db_error(error, "");
-    let Some(user) = users::Entity::find_by_id(user_id)
-        .one(db)
-        .await
-        .map_err(db_error)?
-    else {
-        return Err(AppError::NotFound(format!(
-            "There is no user with id {user_id}."
-        )));
-    };
+    let user = find_user(db, user_id).await?;
     ensure_cohort_exists(db, membership.cohort_id).await?;
     let existing = cohort_memberships::Entity::find()
         .filter(cohort_memberships::Column::UserId.eq(user_id))
