@@ -876,6 +876,27 @@ async fn password_reset_token_is_single_use_and_expires(backend: Backend) {
     .await;
     assert_eq!(garbage.status(), 422);
 
+    // Two links were sent above; the limit of three an hour stops the flood after one more.
+    for _ in 0..4 {
+        let response = post_form_as(
+            &client,
+            &app.url("/api/auth/request-password-reset"),
+            &[("email", "forgetful@test.example")],
+        )
+        .await;
+        assert_eq!(
+            response.status(),
+            known.status(),
+            "the reply must not change at the limit"
+        );
+    }
+    let sent = app::entities::outbox::Entity::find()
+        .filter(app::entities::outbox::Column::ToAddress.eq("forgetful@test.example"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 3, "at most three reset emails an hour");
+
     app.stop().await;
 }
 

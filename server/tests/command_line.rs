@@ -171,6 +171,17 @@ fn stop_with(child: &Child, signal: &str) {
 
 #[test]
 fn serve_logs_requests_and_stops_on_sigterm() {
+    serve_log_request_and_stop("-TERM", "SIGTERM received, shutting down");
+}
+
+#[test]
+fn serve_stops_gracefully_on_sigint() {
+    serve_log_request_and_stop("-INT", "SIGINT received, shutting down");
+}
+
+/// Starts the server, checks the log line of one request, then stops the server with
+/// `signal` and expects `farewell` in the log and a zero exit status.
+fn serve_log_request_and_stop(signal: &str, farewell: &str) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().display().to_string();
     let mut child = tli_hub(
@@ -220,10 +231,8 @@ fn serve_logs_requests_and_stops_on_sigterm() {
         "latency missing: {finished}"
     );
 
-    stop_with(&child, "-TERM");
-    read_log_until(&mut lines, |line| {
-        line["fields"]["message"] == "SIGTERM received, shutting down"
-    });
+    stop_with(&child, signal);
+    read_log_until(&mut lines, |line| line["fields"]["message"] == farewell);
     let exit = child.wait().expect("wait for tli-hub");
     assert!(
         exit.success(),

@@ -126,6 +126,9 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Password reset emails sent to one account per hour, at most.
+pub const MAX_RESET_EMAILS_PER_HOUR: u64 = 3;
+
 /// Sends a password reset link when an active account has this email. The reply is the
 /// same either way, so the form does not reveal who has an account.
 #[server(prefix = "/api", endpoint = "auth/request-password-reset")]
@@ -150,7 +153,20 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
         .await
         .map_err(db_failure)?;
 
-    if let Some(user) = user {
+    // At most a few reset emails an hour, so that the form cannot flood an inbox. The
+    // reply stays the same, so it still reveals nothing about the account.
+    let recent = match &user {
+        Some(user) => tokens::count_issued_since(
+            &state.db,
+            user.id,
+            TokenPurpose::PasswordReset,
+            chrono::Utc::now() - chrono::Duration::hours(1),
+        )
+        .await
+        .map_err(db_failure)?,
+        None => 0,
+    };
+    if let Some(user) = user.filter(|_| recent < MAX_RESET_EMAILS_PER_HOUR) {
         let (token, _) = tokens::issue(&state.db, user.id, TokenPurpose::PasswordReset)
             .await
             .map_err(db_failure)?;

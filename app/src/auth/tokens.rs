@@ -84,6 +84,22 @@ pub async fn issue(
     Ok((token, expires_at))
 }
 
+/// Counts the tokens of `purpose` issued to `user_id` since `since`.
+pub async fn count_issued_since(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    purpose: TokenPurpose,
+    since: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    auth_tokens::Entity::find()
+        .filter(auth_tokens::Column::UserId.eq(user_id))
+        .filter(auth_tokens::Column::Purpose.eq(purpose.as_str()))
+        .filter(auth_tokens::Column::CreatedAt.gt(since))
+        .count(db)
+        .await
+}
+
 /// Checks a token without using it up, and returns its user id.
 pub async fn check(
     db: &impl ConnectionTrait,
