@@ -20,6 +20,8 @@ pub mod context;
 #[cfg(feature = "ssr")]
 pub mod entities;
 #[cfg(feature = "ssr")]
+pub mod local_time;
+#[cfg(feature = "ssr")]
 pub mod mail;
 
 use leptos::prelude::*;

@@ -1,0 +1,274 @@
+//! Local times in a cohort's time zone: entering them safely across daylight-saving
+//! changes, and showing instants with the zone named. Server only.
+//!
+//! Deadlines are stored as UTC instants next to the cohort's IANA zone. A local time
+//! that a daylight-saving change skips (the spring gap) or repeats (the autumn overlap)
+//! is rejected at entry with a message that names the valid choices.
+
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use crate::error::AppError;
+
+/// Parses an IANA time zone name such as `America/New_York`, ignoring letter case.
+pub fn parse_zone(field: &str, raw: &str) -> Result<Tz, AppError> {
+    let name = raw.trim();
+    if let Ok(zone) = name.parse::<Tz>() {
+        return Ok(zone);
+    }
+    if let Some(zone) = chrono_tz::TZ_VARIANTS
+        .iter()
+        .find(|zone| zone.name().eq_ignore_ascii_case(name))
+    {
+        return Ok(*zone);
+    }
+    Err(AppError::invalid(
+        field,
+        format!(
+            "\"{name}\" is not a time zone name. Use an IANA name such as America/New_York, America/Chicago, America/Denver, America/Phoenix, America/Los_Angeles, America/Anchorage or Pacific/Honolulu."
+        ),
+    ))
+}
+
+/// How to read a local time that happens twice: the UTC offset the person chose,
+/// such as `-04:00`.
+pub type OffsetChoice<'a> = Option<&'a str>;
+
+/// Turns a date (`YYYY-MM-DD`) and a time (`HH:MM`) in `zone` into a UTC instant.
+///
+/// A time inside a daylight-saving gap is rejected with the last minute before the gap
+/// and the first minute after it as choices. A time that happens twice is rejected
+/// unless `offset` picks one of its two UTC offsets.
+pub fn resolve(
+    field: &str,
+    zone: Tz,
+    date: &str,
+    time: &str,
+    offset: OffsetChoice<'_>,
+) -> Result<DateTime<Utc>, AppError> {
+    let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::invalid(
+            field,
+            format!(
+                "\"{}\" is not a date. Use the form 2027-03-14.",
+                date.trim()
+            ),
+        )
+    })?;
+    let clock = NaiveTime::parse_from_str(time.trim(), "%H:%M").map_err(|_| {
+        AppError::invalid(
+            field,
+            format!(
+                "\"{}\" is not a time. Use the 24-hour form 17:30.",
+                time.trim()
+            ),
+        )
+    })?;
+    let local = NaiveDateTime::new(day, clock);
+
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(instant) => Ok(instant.with_timezone(&Utc)),
+        LocalResult::Ambiguous(earlier, later) => {
+            let pick = offset.map(str::trim).and_then(|chosen| {
+                [earlier, later]
+                    .into_iter()
+                    .find(|candidate| offset_text(candidate) == chosen)
+            });
+            match pick {
+                Some(instant) => Ok(instant.with_timezone(&Utc)),
+                None => Err(AppError::invalid(
+                    field,
+                    format!(
+                        "{} happens twice in {} because clocks are set back that night. Choose {} or {}.",
+                        describe_local(&local),
+                        zone.name(),
+                        describe_choice(&earlier),
+                        describe_choice(&later),
+                    ),
+                )),
+            }
+        }
+        LocalResult::None => {
+            let (before, after) = gap_edges(zone, local);
+            Err(AppError::invalid(
+                field,
+                format!(
+                    "{} does not exist in {} because clocks are set forward that night. Choose {} or {}.",
+                    describe_local(&local),
+                    zone.name(),
+                    describe_choice(&before),
+                    describe_choice(&after),
+                ),
+            ))
+        }
+    }
+}
+
+/// The last valid minute before the gap that contains `local`, and the first after it.
+fn gap_edges(zone: Tz, local: NaiveDateTime) -> (DateTime<Tz>, DateTime<Tz>) {
+    let minute = chrono::Duration::minutes(1);
+    let mut before = local - minute;
+    // Gaps last at most a few hours; stepping back a day at most always ends.
+    for _ in 0..1440 {
+        if let LocalResult::Single(instant) | LocalResult::Ambiguous(instant, _) =
+            zone.from_local_datetime(&before)
+        {
+            let after = instant + minute;
+            return (instant, after.with_timezone(&zone));
+        }
+        before -= minute;
+    }
+    let fallback = zone.from_utc_datetime(&local);
+    (fallback, fallback)
+}
+
+fn offset_text(instant: &DateTime<Tz>) -> String {
+    let seconds = instant.offset().fix().local_minus_utc();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.abs() / 60;
+    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+fn describe_local(local: &NaiveDateTime) -> String {
+    local.format("%-I:%M %p on %B %-d, %Y").to_string()
+}
+
+fn describe_choice(instant: &DateTime<Tz>) -> String {
+    format!(
+        "{} {} (UTC{})",
+        instant.format("%-I:%M %p"),
+        instant.format("%Z"),
+        offset_text(instant)
+    )
+}
+
+/// Formats `instant` in `zone` for people, naming the zone: `Mon, Mar 15, 2027, 5:00 PM
+/// EDT (America/New_York)`.
+pub fn format_in_zone(instant: DateTime<Utc>, zone: Tz) -> String {
+    let local = instant.with_timezone(&zone);
+    format!(
+        "{} ({})",
+        local.format("%a, %b %-d, %Y, %-I:%M %p %Z"),
+        zone.name()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_york() -> Tz {
+        parse_zone("zone", "America/New_York").unwrap()
+    }
+
+    fn message(error: AppError) -> String {
+        error
+            .message_for("deadline")
+            .expect("a validation error on the field")
+    }
+
+    #[test]
+    fn zone_names_are_checked() {
+        assert_eq!(
+            parse_zone("zone", "america/chicago").unwrap().name(),
+            "America/Chicago"
+        );
+        let error = parse_zone("zone", "Eastern Time").unwrap_err();
+        assert!(error.to_string().contains("America/New_York"), "{error}");
+    }
+
+    #[test]
+    fn ordinary_time_resolves_to_utc() {
+        let instant = resolve("deadline", new_york(), "2027-01-15", "17:00", None).unwrap();
+        assert_eq!(instant.to_rfc3339(), "2027-01-15T22:00:00+00:00");
+    }
+
+    #[test]
+    fn spring_gap_is_rejected_with_edges() {
+        // Clocks in New York jump from 2:00 to 3:00 on March 14, 2027.
+        let text =
+            message(resolve("deadline", new_york(), "2027-03-14", "02:30", None).unwrap_err());
+        assert!(
+            text.contains("does not exist in America/New_York"),
+            "{text}"
+        );
+        assert!(text.contains("1:59 AM EST (UTC-05:00)"), "{text}");
+        assert!(text.contains("3:00 AM EDT (UTC-04:00)"), "{text}");
+    }
+
+    #[test]
+    fn autumn_overlap_needs_an_offset() {
+        // 1:30 happens twice in New York on November 7, 2027.
+        let text =
+            message(resolve("deadline", new_york(), "2027-11-07", "01:30", None).unwrap_err());
+        assert!(text.contains("happens twice"), "{text}");
+        assert!(
+            text.contains("1:30 AM EDT (UTC-04:00)") && text.contains("1:30 AM EST (UTC-05:00)"),
+            "{text}"
+        );
+
+        let daylight = resolve(
+            "deadline",
+            new_york(),
+            "2027-11-07",
+            "01:30",
+            Some("-04:00"),
+        )
+        .unwrap();
+        let standard = resolve(
+            "deadline",
+            new_york(),
+            "2027-11-07",
+            "01:30",
+            Some("-05:00"),
+        )
+        .unwrap();
+        assert_eq!(standard - daylight, chrono::Duration::hours(1));
+        assert!(
+            resolve(
+                "deadline",
+                new_york(),
+                "2027-11-07",
+                "01:30",
+                Some("+02:00")
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn zones_without_daylight_saving_never_reject() {
+        let phoenix = parse_zone("zone", "America/Phoenix").unwrap();
+        assert!(resolve("deadline", phoenix, "2027-03-14", "02:30", None).is_ok());
+    }
+
+    #[test]
+    fn malformed_dates_and_times_name_the_form() {
+        assert!(
+            message(resolve("deadline", new_york(), "03/14/2027", "17:00", None).unwrap_err())
+                .contains("2027-03-14")
+        );
+        assert!(
+            message(resolve("deadline", new_york(), "2027-02-30", "17:00", None).unwrap_err())
+                .contains("is not a date")
+        );
+        assert!(
+            message(resolve("deadline", new_york(), "2027-03-01", "5pm", None).unwrap_err())
+                .contains("17:30")
+        );
+    }
+
+    #[test]
+    fn instants_show_in_the_viewers_zone_with_its_name() {
+        let instant = resolve("deadline", new_york(), "2027-03-15", "17:00", None).unwrap();
+        assert_eq!(
+            format_in_zone(instant, new_york()),
+            "Mon, Mar 15, 2027, 5:00 PM EDT (America/New_York)"
+        );
+        let los_angeles = parse_zone("zone", "America/Los_Angeles").unwrap();
+        assert_eq!(
+            format_in_zone(instant, los_angeles),
+            "Mon, Mar 15, 2027, 2:00 PM PDT (America/Los_Angeles)"
+        );
+    }
+}
