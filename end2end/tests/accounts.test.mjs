@@ -72,7 +72,7 @@ describe('invitations', () => {
     const form = admin.page.getByRole('region', { name: 'Invite someone' });
     await form.getByLabel('Email').fill(email);
     await form.getByLabel('Name', { exact: true }).fill('Zoë Ōkawa-Brown');
-    await admin.page.locator('#invite-cohort').selectOption({ label: 'Ohio 2027 (2027)' });
+    await admin.page.locator('#invite-cohort').selectOption({ label: 'Ohio 2027' });
     await admin.page.locator('#invite-role').selectOption('fellow');
     await admin.page.getByRole('button', { name: 'Send invitation' }).click();
     await admin.page.getByRole('cell', { name: email }).waitFor();

@@ -206,11 +206,14 @@ fn InviteForm(cohorts: Vec<CohortChoice>) -> impl IntoView {
                     <label for="invite-name">"Name"</label>
                     <input id="invite-name" name="display_name" type="text" required autocomplete="off" maxlength="100"/>
                 </div>
-                <div class="field">
-                    <CohortSelect id="invite-cohort".to_owned() cohorts/>
-                    <RoleSelect id="invite-role".to_owned()/>
-                    <p class="hint">"Optional: a first role. You can add more roles later."</p>
-                </div>
+                <fieldset class="field">
+                    <legend>"First role (optional)"</legend>
+                    <div class="inline-form">
+                        <CohortSelect id="invite-cohort".to_owned() cohorts/>
+                        <RoleSelect id="invite-role".to_owned()/>
+                    </div>
+                    <p class="hint">"You can add more roles later, on the person's row."</p>
+                </fieldset>
                 <div class="field field-checkbox">
                     <input id="invite-admin" name="administrator" type="checkbox" value="on"/>
                     <label for="invite-admin">"Program administrator"</label>

@@ -104,7 +104,7 @@ fn CohortNames(cohorts: Vec<CohortSummary>) -> impl IntoView {
     }
     view! {
         <ul>
-            {cohorts.into_iter().map(|cohort| view! { <li>{format!("{} ({})", cohort.name, cohort.year)}</li> }).collect_view()}
+            {cohorts.into_iter().map(|cohort| view! { <li>{crate::cohorts::cohort_label(&cohort.name, cohort.year)}</li> }).collect_view()}
         </ul>
     }
     .into_any()
