@@ -92,7 +92,7 @@ fn UsersListingView(listing: UsersListing) -> impl IntoView {
         </form>
         <p>{format!("{count} user{} shown.", if count == 1 { "" } else { "s" })}
             {truncated.then_some(" More match; narrow the search to see them.")}</p>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Users">
             <table class="data-table">
                 <caption class="visually-hidden">"Users"</caption>
                 <thead>
@@ -283,7 +283,7 @@ fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
         return view! { <p>"No entries match these filters."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Audit log entries">
             <table class="data-table">
                 <caption class="visually-hidden">"Audit log entries, newest first"</caption>
                 <thead>
