@@ -30,6 +30,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::{Span, field};
 
 use crate::auth_layer::identify_caller;
+use crate::form_errors::bind_form_errors;
 use crate::security::{reject_cross_site, security_headers};
 use crate::session_store::DatabaseSessionStore;
 
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(sessions)
         .layer(middleware::from_fn(reject_cross_site))
+        .layer(middleware::from_fn(bind_form_errors))
         .with_state(state)
         .layer(middleware::from_fn(catch_panic))
         .layer(middleware::from_fn(security_headers))

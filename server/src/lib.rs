@@ -6,6 +6,7 @@ pub mod auth_layer;
 pub mod config;
 pub mod db;
 pub mod error_pages;
+pub mod form_errors;
 pub mod http;
 pub mod roster;
 pub mod security;

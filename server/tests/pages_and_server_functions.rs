@@ -15,6 +15,7 @@ on_both_backends!(
     duplicate_cohort_is_a_conflict,
     form_post_without_javascript_redirects_back,
     invalid_form_post_without_javascript_shows_error,
+    crafted_form_error_link_is_ignored,
     database_error_page_shows_request_id_only,
     static_files_have_cache_headers_and_compression,
 );
@@ -307,6 +308,18 @@ async fn static_files_have_cache_headers_and_compression(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(page.headers()["content-encoding"], "gzip");
+
+    app.stop().await;
+}
+
+async fn crafted_form_error_link_is_ignored(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // A link anyone could send: the error text in it never came from the server.
+    let forged = "/sign-in?__path=%2Fapi%2Fauth%2Fsign-in&__err=eyJJbnZhbGlkIjogeyJmaWVsZCI6ICIiLCAibWVzc2FnZSI6ICJGT1JHRUQ6IGNhbGwgNTU1IDAxMDAifX0=";
+    let page = app.get(forged).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(!html.contains("FORGED"), "crafted error text was shown: {html}");
 
     app.stop().await;
 }
