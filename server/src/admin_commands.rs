@@ -8,8 +8,9 @@ use app::admin::store::{Invitation, invite as send_invitation};
 use app::audit::{self, AuditEvent, actions};
 use app::auth::input::{check_new_password, parse_display_name, parse_email};
 use app::auth::password::hash_password;
+use app::cohorts::store::CohortDirectory;
 use app::context::AppState;
-use app::entities::{cohorts, users};
+use app::entities::users;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
@@ -87,13 +88,12 @@ pub async fn invite(
 ) -> Result<(), String> {
     let cohort_id = match cohort {
         None => String::new(),
-        Some(cohort_name) => cohorts::Entity::find()
-            .filter(cohorts::Column::Name.eq(cohort_name.trim()))
-            .one(&state.db)
+        Some(text) => CohortDirectory::load(&state.db)
             .await
             .map_err(|error| format!("database error: {error}"))?
-            .map(|cohort| cohort.id.to_string())
-            .ok_or_else(|| format!("--cohort: there is no cohort named \"{cohort_name}\"."))?,
+            .resolve(text)
+            .map_err(|message| format!("--cohort: {message}."))?
+            .to_string(),
     };
     let invitation = Invitation::parse(email, name, &cohort_id, role.unwrap_or_default(), admin)
         .map_err(|error| error.to_string())?;
@@ -112,7 +112,14 @@ pub async fn invite(
     Ok(())
 }
 
-pub async fn import_roster(state: &AppState, file: &Path, dry_run: bool) -> Result<(), String> {
+/// Imports a roster. Every row is checked, against the database too, before
+/// `check_public_url` decides whether invitations can be sent at all.
+pub async fn import_roster(
+    state: &AppState,
+    file: &Path,
+    dry_run: bool,
+    check_public_url: impl FnOnce() -> Result<(), String>,
+) -> Result<(), String> {
     let bytes =
         std::fs::read(file).map_err(|error| format!("cannot read {}: {error}", file.display()))?;
     let text = String::from_utf8(bytes).map_err(|_| {
@@ -132,9 +139,11 @@ pub async fn import_roster(state: &AppState, file: &Path, dry_run: bool) -> Resu
         )
     };
     let rows = roster::parse(&text).map_err(report)?;
-    let plan = roster::import(state, &rows, dry_run)
-        .await
-        .map_err(report)?;
+    let mut plan = roster::import(state, &rows, true).await.map_err(report)?;
+    if !dry_run {
+        check_public_url()?;
+        plan = roster::import(state, &rows, false).await.map_err(report)?;
+    }
     if !dry_run {
         audit::record(
             &state.db,

@@ -16,12 +16,17 @@ use sha2::{Digest, Sha256};
 const COOKIE: &str = "tli_form_error";
 
 fn hash(value: &str) -> String {
-    Sha256::digest(value.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+    Sha256::digest(value.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// The value of `name` in a query string, still percent-encoded.
 fn query_value<'a>(query: &'a str, name: &str) -> Option<&'a str> {
-    query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
 }
 
 fn cookie_value<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
@@ -38,16 +43,27 @@ fn without_error_parameters(uri: &Uri) -> Option<Uri> {
     let query = uri.query()?;
     let kept: Vec<&str> = query
         .split('&')
-        .filter(|pair| !pair.starts_with("__err=") && !pair.starts_with("__path=") && !pair.is_empty())
+        .filter(|pair| {
+            !pair.starts_with("__err=") && !pair.starts_with("__path=") && !pair.is_empty()
+        })
         .collect();
-    let path_and_query = if kept.is_empty() { uri.path().to_owned() } else { format!("{}?{}", uri.path(), kept.join("&")) };
+    let path_and_query = if kept.is_empty() {
+        uri.path().to_owned()
+    } else {
+        format!("{}?{}", uri.path(), kept.join("&"))
+    };
     path_and_query.parse().ok()
 }
 
 pub async fn bind_form_errors(mut request: Request, next: Next) -> Response {
     if request.method() == Method::GET {
-        if let Some(error) = request.uri().query().and_then(|query| query_value(query, "__err")) {
-            let genuine = cookie_value(&request, COOKIE).is_some_and(|cookie| cookie == hash(error));
+        if let Some(error) = request
+            .uri()
+            .query()
+            .and_then(|query| query_value(query, "__err"))
+        {
+            let genuine =
+                cookie_value(&request, COOKIE).is_some_and(|cookie| cookie == hash(error));
             if !genuine {
                 if let Some(cleaned) = without_error_parameters(request.uri()) {
                     *request.uri_mut() = cleaned;

@@ -93,6 +93,15 @@ fn fail(message: &dyn std::fmt::Display) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// Invitation emails link to the server, so a command that sends them must know the
+/// address people use; the command's own defaults would name the wrong server.
+fn require_public_url(config: &Config) -> Result<(), String> {
+    match config.public_url {
+        Some(_) => Ok(()),
+        None => Err("invitation links need TLI_PUBLIC_URL: set it to the address people use to reach TLI Hub, such as https://tli.example.org or http://127.0.0.1:3000.".into()),
+    }
+}
+
 async fn run(command: Command, config: Config) -> Result<(), String> {
     if let Command::Seed { demo: false } = command {
         return Err(
@@ -155,7 +164,8 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
         }
         Command::ImportRoster { file, dry_run } => {
             let state = server::app_state(&config, connection, config.bind);
-            admin_commands::import_roster(&state, &file, dry_run).await
+            let check_public_url = || require_public_url(&config);
+            admin_commands::import_roster(&state, &file, dry_run, check_public_url).await
         }
         Command::Serve => {
             let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|error| {
@@ -165,6 +175,12 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 )
             })?;
             let addr = listener.local_addr().map_err(|error| error.to_string())?;
+            if config.public_url.is_none() && addr.ip().is_unspecified() {
+                tracing::warn!(
+                    bind = %addr,
+                    "TLI_PUBLIC_URL is not set, so links in emails will name {addr}, which people cannot open; set TLI_PUBLIC_URL"
+                );
+            }
             let state = server::app_state(&config, connection, addr);
             server::spawn_session_cleanup(state.db.clone());
             tracing::info!(url = %format!("http://{addr}"), database = %config.database, "TLI Hub is listening");

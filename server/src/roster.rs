@@ -11,9 +11,10 @@ use std::collections::HashMap;
 use app::admin::store::{Invitation, change_role, invite};
 use app::auth::input::{parse_display_name, parse_email};
 use app::auth::{Membership, Role};
+use app::cohorts::store::CohortDirectory;
 use app::context::AppState;
-use app::entities::{cohorts, users};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use app::entities::users;
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
 
 pub const COLUMNS: [&str; 6] = [
     "sourcedId",
@@ -243,24 +244,21 @@ pub async fn import(
             message: format!("database error: {error}"),
         }]
     };
-    let cohort_ids = cohort_ids_by_name(&state.db).await.map_err(db_problem)?;
+    let directory = CohortDirectory::load(&state.db).await.map_err(db_problem)?;
     let mut problems = Vec::new();
     let mut resolved = Vec::new();
     for row in rows {
-        match cohort_ids.get(&row.cohort_name.to_lowercase()) {
-            Some(&cohort_id) => resolved.push((
+        match directory.resolve(&row.cohort_name) {
+            Ok(cohort_id) => resolved.push((
                 row,
                 Membership {
                     cohort_id,
                     role: row.role,
                 },
             )),
-            None => problems.push(RosterProblem {
+            Err(message) => problems.push(RosterProblem {
                 line: Some(row.line),
-                message: format!(
-                    "there is no cohort named \"{}\"; create it first or fix the name",
-                    row.cohort_name
-                ),
+                message,
             }),
         }
     }
@@ -323,15 +321,6 @@ pub async fn import(
         }
     }
     Ok(plan)
-}
-
-async fn cohort_ids_by_name(db: &DatabaseConnection) -> Result<HashMap<String, i32>, DbErr> {
-    Ok(cohorts::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|cohort| (cohort.name.to_lowercase(), cohort.id))
-        .collect())
 }
 
 #[cfg(test)]

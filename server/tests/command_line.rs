@@ -292,6 +292,9 @@ async fn migrations_give_same_schema_on_both_backends() {
     );
 }
 
+/// The address invitation links name in these tests.
+const PUBLIC_URL: &[(&str, &str)] = &[("TLI_PUBLIC_URL", "http://127.0.0.1:3000")];
+
 /// Runs `tli-hub` against `database` with its own data directory.
 fn run_on(database: &common::TestDatabase, args: &[&str], extra: &[(&str, &str)]) -> Output {
     let data = database.dir().join("data").display().to_string();
@@ -333,7 +336,11 @@ async fn roster_import_validates_everything_first(backend: common::Backend) {
          f-6,Fa,Xu,fa@school.test,fellow\r\n",
     )
     .unwrap();
-    let output = run_on(&database, &["import-roster", bad.to_str().unwrap()], &[]);
+    let output = run_on(
+        &database,
+        &["import-roster", bad.to_str().unwrap()],
+        PUBLIC_URL,
+    );
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     for expected in [
@@ -409,7 +416,13 @@ async fn roster_import_validates_everything_first(backend: common::Backend) {
     );
     assert_eq!(count(&db, "users").await, users_before);
 
-    let imported = run_on(&database, &["import-roster", good.to_str().unwrap()], &[]);
+    let no_url = run_on(&database, &["import-roster", good.to_str().unwrap()], &[]);
+    assert_one_line_failure(&no_url, &["TLI_PUBLIC_URL"]);
+    let imported = run_on(
+        &database,
+        &["import-roster", good.to_str().unwrap()],
+        PUBLIC_URL,
+    );
     assert!(
         imported.status.success(),
         "{}",
@@ -421,7 +434,11 @@ async fn roster_import_validates_everything_first(backend: common::Backend) {
         "invitations must be in the outbox"
     );
 
-    let again = run_on(&database, &["import-roster", good.to_str().unwrap()], &[]);
+    let again = run_on(
+        &database,
+        &["import-roster", good.to_str().unwrap()],
+        PUBLIC_URL,
+    );
     assert!(
         String::from_utf8_lossy(&again.stdout)
             .contains("0 new people invited, 0 roles added to existing accounts, 3 unchanged"),
@@ -489,7 +506,7 @@ async fn create_admin_and_invite_commands(backend: common::Backend) {
             "--role",
             "coach",
         ],
-        &[],
+        PUBLIC_URL,
     );
     assert!(
         invited.status.success(),
@@ -505,7 +522,7 @@ async fn create_admin_and_invite_commands(backend: common::Backend) {
             "--name",
             "New Person",
         ],
-        &[],
+        PUBLIC_URL,
     );
     assert_one_line_failure(&again, &["already exists"]);
     let bad_cohort = run_on(
@@ -521,7 +538,7 @@ async fn create_admin_and_invite_commands(backend: common::Backend) {
             "--role",
             "coach",
         ],
-        &[],
+        PUBLIC_URL,
     );
     assert_one_line_failure(&bad_cohort, &["--cohort", "Atlantis"]);
 }

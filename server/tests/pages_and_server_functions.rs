@@ -188,6 +188,17 @@ async fn duplicate_cohort_is_a_conflict(backend: Backend) {
     );
     let second = app.admin_post_form("/api/cohorts/create", &fields).await;
     assert_eq!(second.status(), 409);
+    let other_case = app
+        .admin_post_form(
+            "/api/cohorts/create",
+            &[("name", "OHIO 2027"), ("year", "2027")],
+        )
+        .await;
+    assert_eq!(
+        other_case.status(),
+        409,
+        "names that differ only in letter case are duplicates"
+    );
     let error: Value = second.json().await.unwrap();
     let message = error["Conflict"].as_str().unwrap();
     assert!(message.contains("already exists"), "{message}");
@@ -319,7 +330,10 @@ async fn crafted_form_error_link_is_ignored(backend: Backend) {
     let page = app.get(forged).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    assert!(!html.contains("FORGED"), "crafted error text was shown: {html}");
+    assert!(
+        !html.contains("FORGED"),
+        "crafted error text was shown: {html}"
+    );
 
     app.stop().await;
 }

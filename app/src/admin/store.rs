@@ -45,7 +45,12 @@ pub async fn list_users(db: &impl ConnectionTrait, search: &str) -> Result<Users
         .await?;
     let cohort_names: HashMap<i32, String> = cohort_rows
         .iter()
-        .map(|cohort| (cohort.id, crate::cohorts::cohort_label(&cohort.name, cohort.year)))
+        .map(|cohort| {
+            (
+                cohort.id,
+                crate::cohorts::cohort_label(&cohort.name, cohort.year),
+            )
+        })
         .collect();
 
     let ids: Vec<i32> = rows.iter().map(|user| user.id).collect();

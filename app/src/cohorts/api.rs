@@ -39,6 +39,11 @@ pub async fn create_cohort(name: String, year: String) -> Result<CohortSummary, 
         "A cohort named \"{}\" for {} already exists. Choose another name.",
         cohort.name, cohort.year
     );
+    match super::store::name_taken(&db, &cohort).await {
+        Ok(true) => return fail(AppError::Conflict(conflict)),
+        Ok(false) => {}
+        Err(error) => return fail(map_db_error(error, "")),
+    }
     match super::store::insert(&db, &cohort).await {
         Ok(created) => {
             tracing::info!(cohort.id = created.id, "cohort created");
