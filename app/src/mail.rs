@@ -24,6 +24,10 @@ pub struct MailSettings {
 
 /// Stores a message in the outbox and, with SMTP configured, sends it in the
 /// background so that the request does not wait on the mail server.
+///
+/// Without SMTP the outbox is the only delivery channel, so it keeps the message whole.
+/// With SMTP the stored copy has its link tokens removed, so that nobody who can read
+/// the outbox can use a link meant for someone else.
 pub async fn send(
     db: &DatabaseConnection,
     settings: &MailSettings,
@@ -31,10 +35,14 @@ pub async fn send(
     subject: &str,
     body: &str,
 ) -> Result<(), DbErr> {
+    let stored_body = match settings.smtp_url {
+        Some(_) => redact_tokens(body),
+        None => body.to_owned(),
+    };
     let row = outbox::ActiveModel {
         to_address: Set(to.to_owned()),
         subject: Set(subject.to_owned()),
-        body: Set(body.to_owned()),
+        body: Set(stored_body),
         created_at: Set(Utc::now()),
         sent_at: Set(None),
         last_error: Set(None),
@@ -66,6 +74,20 @@ pub async fn send(
     Ok(())
 }
 
+/// Replaces the value of every `token=` in `body` with a note.
+fn redact_tokens(body: &str) -> String {
+    let mut redacted = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(position) = rest.find("token=") {
+        let (before, after) = rest.split_at(position + "token=".len());
+        redacted.push_str(before);
+        redacted.push_str("[removed; sent by email only]");
+        rest = after.trim_start_matches(|c: char| c.is_ascii_alphanumeric());
+    }
+    redacted.push_str(rest);
+    redacted
+}
+
 async fn deliver(
     url: &str,
     from: &str,
@@ -93,4 +115,24 @@ async fn deliver(
         .await
         .map(|_| ())
         .map_err(|error| format!("SMTP delivery failed: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_tokens;
+
+    #[test]
+    fn tokens_are_removed_from_links() {
+        let body =
+            "Open https://tli.test/invitation?token=ab12cd34 within 7 days.\nAgain: token=ff00";
+        let redacted = redact_tokens(body);
+        assert!(
+            !redacted.contains("ab12cd34") && !redacted.contains("ff00"),
+            "{redacted}"
+        );
+        assert!(
+            redacted.contains("invitation?token=[removed; sent by email only] within 7 days."),
+            "{redacted}"
+        );
+    }
 }

@@ -124,6 +124,24 @@ async fn invitation_is_delivered_over_smtp(backend: Backend) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(sent, "the outbox row must record the delivery");
+    let stored = app::entities::outbox::Entity::find()
+        .filter(app::entities::outbox::Column::ToAddress.eq("mailed@school.test"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    // The body is quoted-printable: undo its soft line breaks and its escaped `=`.
+    let decoded = message.replace("=\n", "").replace("=3D", "=");
+    let start = decoded.find("token=").expect("the email carries the link") + "token=".len();
+    let token: String = decoded[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    assert_eq!(token.len(), 64, "{decoded}");
+    assert!(
+        !stored.body.contains(&token),
+        "the stored copy must not contain the live token"
+    );
 
     app.stop().await;
 }
