@@ -2,6 +2,7 @@
 
 pub const SIGN_IN: &str = "sign_in";
 pub const SIGN_IN_FAILED: &str = "sign_in_failed";
+pub const SIGN_IN_THROTTLED: &str = "sign_in_throttled";
 pub const SIGN_OUT: &str = "sign_out";
 pub const USER_INVITED: &str = "user_invited";
 pub const INVITATION_ACCEPTED: &str = "invitation_accepted";
@@ -16,9 +17,10 @@ pub const ROSTER_IMPORTED: &str = "roster_imported";
 pub const COHORT_CREATED: &str = "cohort_created";
 
 /// Every action, for the audit log's filter.
-pub const ALL_ACTIONS: [&str; 14] = [
+pub const ALL_ACTIONS: [&str; 15] = [
     SIGN_IN,
     SIGN_IN_FAILED,
+    SIGN_IN_THROTTLED,
     SIGN_OUT,
     USER_INVITED,
     INVITATION_ACCEPTED,

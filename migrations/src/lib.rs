@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261204_000001_programs_and_cohorts;
 mod m20261204_000002_accounts;
+mod m20261204_000003_session_owner;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261204_000001_programs_and_cohorts::Migration),
             Box::new(m20261204_000002_accounts::Migration),
+            Box::new(m20261204_000003_session_owner::Migration),
         ]
     }
 }

@@ -25,10 +25,16 @@ impl DatabaseSessionStore {
     fn row(record: &Record) -> Result<sessions::ActiveModel> {
         let data =
             serde_json::to_string(record).map_err(|error| Error::Encode(error.to_string()))?;
+        let user_id = record
+            .data
+            .get(app::auth::session::USER_ID_KEY)
+            .and_then(|value| value.as_i64())
+            .and_then(|id| i32::try_from(id).ok());
         Ok(sessions::ActiveModel {
             id: Set(record.id.to_string()),
             data: Set(data),
             expires_at: Set(to_chrono(record.expiry_date)),
+            user_id: Set(user_id),
         })
     }
 }
@@ -65,7 +71,11 @@ impl SessionStore for DatabaseSessionStore {
         sessions::Entity::insert(Self::row(record)?)
             .on_conflict(
                 OnConflict::column(sessions::Column::Id)
-                    .update_columns([sessions::Column::Data, sessions::Column::ExpiresAt])
+                    .update_columns([
+                        sessions::Column::Data,
+                        sessions::Column::ExpiresAt,
+                        sessions::Column::UserId,
+                    ])
                     .to_owned(),
             )
             .exec(&self.db)

@@ -621,8 +621,8 @@ async fn sign_in_failures_are_generic_and_rate_limited(backend: Backend) {
         200
     );
 
-    // The per-client limit (20) stops guessing across many accounts from one address.
-    for attempt in 0..20 {
+    // The per-client limit (50) stops guessing across many accounts from one address.
+    for attempt in 0..50 {
         sign_in(
             &app,
             &client,
@@ -633,6 +633,12 @@ async fn sign_in_failures_are_generic_and_rate_limited(backend: Backend) {
     }
     let blocked = sign_in(&app, &client, "other@test.example", TEST_PASSWORD).await;
     assert_eq!(blocked.status(), 429);
+    let throttled = app::entities::audit_log::Entity::find()
+        .filter(app::entities::audit_log::Column::Action.eq("sign_in_throttled"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(throttled.len() >= 2, "refused attempts must be audited");
 
     let failures = app::entities::audit_log::Entity::find()
         .filter(app::entities::audit_log::Column::Action.eq("sign_in_failed"))
@@ -788,6 +794,15 @@ async fn password_reset_token_is_single_use_and_expires(backend: Backend) {
     );
     let token = token_from_outbox(&app, "forgetful@test.example").await;
     assert_eq!(token.len(), 64);
+    let other_device = app.signed_in_client("forgetful@test.example").await;
+    post_form_as(
+        &client,
+        &app.url("/api/auth/request-password-reset"),
+        &[("email", "forgetful@test.example")],
+    )
+    .await;
+    let second_token = token_from_outbox(&app, "forgetful@test.example").await;
+    assert_ne!(second_token, token);
 
     let new_password = "a brand new password";
     let fields = [
@@ -834,6 +849,32 @@ async fn password_reset_token_is_single_use_and_expires(backend: Backend) {
         .await
         .status(),
         200
+    );
+
+    let mine = other_device
+        .get(app.url("/api/cohorts/mine?role=fellow"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        mine.status(),
+        401,
+        "a new password must end the other sessions"
+    );
+    let second = post_form_as(
+        &client,
+        &app.url("/api/auth/reset-password"),
+        &[
+            ("token", second_token.as_str()),
+            ("password", "yet another password"),
+            ("password_confirmation", "yet another password"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        second.status(),
+        422,
+        "a new password must void the other reset links"
     );
 
     let reused = post_form_as(&client, &app.url("/api/auth/reset-password"), &fields).await;
@@ -934,36 +975,36 @@ async fn invitation_sets_password_and_rejects_duplicates(backend: Backend) {
             .status(),
         200
     );
+    let first_token = token_from_outbox(&app, "Nguyen.Minh@School.test").await;
 
-    let duplicate = app
-        .admin_post_form(
-            "/api/admin/invite",
-            &[
-                ("email", "nguyen.minh@school.test"),
-                ("display_name", "Again"),
-                ("cohort_id", ""),
-                ("role", ""),
-            ],
-        )
-        .await;
+    // Someone who never accepted gets a fresh link, which replaces the old one.
+    let resend = [
+        ("email", "nguyen.minh@school.test"),
+        ("display_name", "Nguyễn Thị Minh"),
+        ("cohort_id", ""),
+        ("role", ""),
+    ];
     assert_eq!(
-        duplicate.status(),
-        409,
-        "the same email in another letter case is a duplicate"
+        app.admin_post_form("/api/admin/invite", &resend)
+            .await
+            .status(),
+        200
     );
+    let token = token_from_outbox(&app, "Nguyen.Minh@School.test").await;
+    assert_ne!(token, first_token);
 
-    let bad_role = app
-        .admin_post_form(
-            "/api/admin/invite",
-            &[
-                ("email", "x@school.test"),
-                ("display_name", "X"),
-                ("cohort_id", cohort_id.as_str()),
-                ("role", "principal"),
-            ],
-        )
-        .await;
-    assert_eq!(bad_role.status(), 422);
+    let bad_role = [
+        ("email", "x@school.test"),
+        ("display_name", "X"),
+        ("cohort_id", cohort_id.as_str()),
+        ("role", "principal"),
+    ];
+    assert_eq!(
+        app.admin_post_form("/api/admin/invite", &bad_role)
+            .await
+            .status(),
+        422
+    );
     let long_name = "n".repeat(101);
     let too_long = app
         .admin_post_form(
@@ -986,9 +1027,29 @@ async fn invitation_sets_password_and_rejects_duplicates(backend: Backend) {
         "{too_long}"
     );
 
-    let token = token_from_outbox(&app, "Nguyen.Minh@School.test").await;
-    let client = cookie_client();
     let password = "my first password";
+    let accept = |token: String| {
+        let app = &app;
+        async move {
+            post_form_as(
+                &cookie_client(),
+                &app.url("/api/auth/accept-invitation"),
+                &[
+                    ("token", token.as_str()),
+                    ("password", password),
+                    ("password_confirmation", password),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        accept(first_token).await.status(),
+        422,
+        "the replaced link no longer works"
+    );
+
+    let client = cookie_client();
     let accepted = post_form_as(
         &client,
         &app.url("/api/auth/accept-invitation"),
@@ -1014,17 +1075,33 @@ async fn invitation_sets_password_and_rejects_duplicates(backend: Backend) {
         "the name must be kept exactly"
     );
 
-    let reused = post_form_as(
-        &cookie_client(),
-        &app.url("/api/auth/accept-invitation"),
-        &[
-            ("token", token.as_str()),
-            ("password", password),
-            ("password_confirmation", password),
-        ],
-    )
-    .await;
+    let reused = accept(token).await;
     assert_eq!(reused.status(), 422);
+    let reused: Value = reused.json().await.unwrap();
+    assert!(
+        reused["Invalid"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("sign in"),
+        "{reused}"
+    );
+
+    let duplicate = app
+        .admin_post_form(
+            "/api/admin/invite",
+            &[
+                ("email", "nguyen.minh@school.test"),
+                ("display_name", "Again"),
+                ("cohort_id", ""),
+                ("role", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        duplicate.status(),
+        409,
+        "an account in use is a duplicate, in any letter case"
+    );
 
     app.stop().await;
 }

@@ -175,11 +175,42 @@ pub async fn invite(
         .one(&transaction)
         .await
         .map_err(db_error)?;
-    if existing.is_some() {
-        return Err(AppError::Conflict(format!(
-            "An account for {} already exists. Give it a role on its row in the user list instead of inviting it again.",
-            invitation.email.as_typed
-        )));
+    if let Some(user) = existing {
+        if user.password_hash.is_some() || user.disabled {
+            return Err(AppError::Conflict(format!(
+                "An account for {} already exists. Give it a role on its row in the user list instead of inviting it again.",
+                invitation.email.as_typed
+            )));
+        }
+        // The person never accepted: send a fresh link, which replaces the old one.
+        tokens::revoke_unused(&transaction, user.id, TokenPurpose::Invitation)
+            .await
+            .map_err(db_error)?;
+        if let Some(membership) = invitation.membership {
+            ensure_cohort_exists(&transaction, membership.cohort_id).await?;
+            let has_role = cohort_memberships::Entity::find()
+                .filter(cohort_memberships::Column::UserId.eq(user.id))
+                .filter(cohort_memberships::Column::CohortId.eq(membership.cohort_id))
+                .filter(cohort_memberships::Column::Role.eq(membership.role.as_str()))
+                .one(&transaction)
+                .await
+                .map_err(db_error)?
+                .is_some();
+            if !has_role {
+                insert_membership(&transaction, user.id, membership)
+                    .await
+                    .map_err(db_error)?;
+            }
+        }
+        return send_invitation(
+            state,
+            transaction,
+            actor_user_id,
+            user,
+            invitation.membership,
+            "invitation sent again",
+        )
+        .await;
     }
     if let Some(membership) = invitation.membership {
         ensure_cohort_exists(&transaction, membership.cohort_id).await?;
@@ -208,28 +239,61 @@ pub async fn invite(
             .await
             .map_err(db_error)?;
     }
+    let note = if invitation.administrator {
+        "administrator"
+    } else {
+        ""
+    };
+    send_invitation(
+        state,
+        transaction,
+        actor_user_id,
+        user,
+        invitation.membership,
+        note,
+    )
+    .await
+}
+
+/// Issues an invitation token, audits it, commits `transaction`, then emails the link.
+async fn send_invitation(
+    state: &AppState,
+    transaction: sea_orm::DatabaseTransaction,
+    actor_user_id: Option<i32>,
+    user: users::Model,
+    membership: Option<Membership>,
+    note: &str,
+) -> Result<(), AppError> {
+    let db_error = |error| map_db_error(error, "");
     let (token, _) = tokens::issue(&transaction, user.id, TokenPurpose::Invitation)
         .await
         .map_err(db_error)?;
-    let role_text = match invitation.membership {
-        Some(membership) => format!(" as a {}", membership.role.as_str()),
-        None => String::new(),
+    let cohort_name = match membership {
+        Some(membership) => cohorts::Entity::find_by_id(membership.cohort_id)
+            .one(&transaction)
+            .await
+            .map_err(db_error)?
+            .map(|cohort| crate::cohorts::cohort_label(&cohort.name, cohort.year)),
+        None => None,
     };
+    let role_text = match (membership, &cohort_name) {
+        (Some(membership), Some(cohort)) => {
+            format!(" as a {} in the {cohort} cohort", membership.role.as_str())
+        }
+        _ => String::new(),
+    };
+    let details = [user.display_name.as_str(), role_text.trim(), note]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
     audit::record(
         &transaction,
         AuditEvent {
             actor_user_id,
             action: actions::USER_INVITED,
             subject: user.email.clone(),
-            details: format!(
-                "{}{role_text}{}",
-                user.display_name,
-                if invitation.administrator {
-                    ", administrator"
-                } else {
-                    ""
-                }
-            ),
+            details,
         },
     )
     .await
@@ -238,7 +302,7 @@ pub async fn invite(
 
     let link = format!("{}/invitation?token={token}", state.public_url);
     let body = format!(
-        "Hello {},\n\nYou are invited to TLI Hub, the home of the Teacher Leadership Institute{role_text}. To set your password and sign in, open this link within 7 days:\n\n{link}\n",
+        "Hello {},\n\nYou are invited to join the Teacher Leadership Institute on TLI Hub{role_text}. To set your password and sign in, open this link within 7 days:\n\n{link}\n",
         user.display_name
     );
     mail::send(
@@ -307,6 +371,11 @@ pub async fn set_disabled(
     let mut active: users::ActiveModel = user.into();
     active.disabled = Set(disabled);
     active.update(db).await.map_err(db_error)?;
+    if disabled {
+        crate::auth::session::end_all_for_user(db, user_id)
+            .await
+            .map_err(db_error)?;
+    }
     audit::record(
         db,
         AuditEvent {

@@ -17,7 +17,7 @@ pub async fn sign_in(
     use super::{password::verify_password, rate_limit, session};
     use crate::audit::{self, AuditEvent, actions};
     use crate::context::{
-        app_state, client_address, db_failure, fail, map_db_error, redirect_to, session_handle,
+        app_state, client_address, db_failure, fail, redirect_to, session_handle,
     };
     use crate::entities::users;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -32,8 +32,21 @@ pub async fn sign_in(
 
     match rate_limit::check(db, &email.normalized, &client).await {
         Ok(Ok(())) => {}
-        Ok(Err(error)) => return fail(error),
-        Err(error) => return fail(map_db_error(error, "")),
+        Ok(Err(error)) => {
+            audit::record(
+                db,
+                AuditEvent {
+                    actor_user_id: None,
+                    action: actions::SIGN_IN_THROTTLED,
+                    subject: email.as_typed.clone(),
+                    details: String::new(),
+                },
+            )
+            .await
+            .map_err(db_failure)?;
+            return fail(error);
+        }
+        Err(error) => return fail(db_failure(error)),
     }
 
     let user = users::Entity::find()
@@ -305,6 +318,18 @@ async fn set_password_with_token(
     let mut active: users::ActiveModel = user.into();
     active.password_hash = Set(Some(hash));
     let user = active.update(&transaction).await.map_err(db_failure)?;
+
+    // A new password ends every session and every other link, so that whoever may have
+    // known the old password, or held an older link, is locked out.
+    tokens::revoke_unused(&transaction, user.id, purpose)
+        .await
+        .map_err(db_failure)?;
+    super::session::end_all_for_user(&transaction, user.id)
+        .await
+        .map_err(db_failure)?;
+    super::rate_limit::clear_account(&transaction, &user.email_normalized)
+        .await
+        .map_err(db_failure)?;
     audit::record(
         &transaction,
         AuditEvent {

@@ -14,9 +14,9 @@ use crate::error::AppError;
 pub const WINDOW_MINUTES: i64 = 15;
 /// Failures allowed per account (email address) in one window.
 pub const MAX_FAILURES_PER_ACCOUNT: u64 = 5;
-/// Failures allowed per client address in one window; higher, because a school may
-/// share one address.
-pub const MAX_FAILURES_PER_CLIENT: u64 = 20;
+/// Failures allowed per client address in one window. It is high because a whole
+/// school may share one address, and every person behind it is refused once it is hit.
+pub const MAX_FAILURES_PER_CLIENT: u64 = 50;
 
 fn account_key(email_normalized: &str) -> String {
     format!("email:{email_normalized}")

@@ -10,7 +10,8 @@ use tower_sessions::{Expiry, Session};
 use super::{Actor, CurrentUser, Membership, Role};
 use crate::entities::{cohort_memberships, users};
 
-const USER_ID_KEY: &str = "user_id";
+/// Session data key of the signed-in account's id.
+pub const USER_ID_KEY: &str = "user_id";
 const SIGNED_IN_AT_KEY: &str = "signed_in_at";
 
 /// How long sessions last. An idle session ends after `idle_timeout`, or after
@@ -116,4 +117,13 @@ pub async fn start(
 /// Ends the session and deletes it from the store.
 pub async fn end(session: &Session) -> Result<(), tower_sessions::session::Error> {
     session.flush().await
+}
+
+/// Ends every session of `user_id`, on every server.
+pub async fn end_all_for_user(db: &impl ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
+    crate::entities::sessions::Entity::delete_many()
+        .filter(crate::entities::sessions::Column::UserId.eq(user_id))
+        .exec(db)
+        .await
+        .map(|_| ())
 }

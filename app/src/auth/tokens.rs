@@ -46,9 +46,22 @@ impl TokenPurpose {
 
     fn what_to_do(self) -> &'static str {
         match self {
-            TokenPurpose::Invitation => "Ask your program administrator to invite you again.",
+            TokenPurpose::Invitation => {
+                "Ask your program administrator to send the invitation again."
+            }
             TokenPurpose::PasswordReset => {
                 "Ask for a new link on the \"Forgot your password?\" page."
+            }
+        }
+    }
+
+    fn what_to_do_when_used(self) -> &'static str {
+        match self {
+            TokenPurpose::Invitation => {
+                "If you set your password with it, sign in; if you have forgotten that password, use \"Forgot your password?\" on the sign-in page."
+            }
+            TokenPurpose::PasswordReset => {
+                "Sign in with your new password, or ask for a new link on the \"Forgot your password?\" page."
             }
         }
     }
@@ -82,6 +95,22 @@ pub async fn issue(
     .insert(db)
     .await?;
     Ok((token, expires_at))
+}
+
+/// Marks every unused token of `purpose` for `user_id` as used.
+pub async fn revoke_unused(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    purpose: TokenPurpose,
+) -> Result<(), DbErr> {
+    auth_tokens::Entity::update_many()
+        .col_expr(auth_tokens::Column::UsedAt, Expr::value(Utc::now()))
+        .filter(auth_tokens::Column::UserId.eq(user_id))
+        .filter(auth_tokens::Column::Purpose.eq(purpose.as_str()))
+        .filter(auth_tokens::Column::UsedAt.is_null())
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 /// Counts the tokens of `purpose` issued to `user_id` since `since`.
@@ -127,7 +156,7 @@ pub async fn check(
             format!(
                 "This {} was already used. {}",
                 purpose.noun(),
-                purpose.what_to_do()
+                purpose.what_to_do_when_used()
             ),
         )));
     }
@@ -165,7 +194,7 @@ pub async fn consume(
             format!(
                 "This {} was already used. {}",
                 purpose.noun(),
-                purpose.what_to_do()
+                purpose.what_to_do_when_used()
             ),
         )))
     }
