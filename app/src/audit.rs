@@ -21,6 +21,16 @@ pub async fn record(db: &impl ConnectionTrait, event: AuditEvent<'_>) -> Result<
     let client_address = leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<ClientAddress>().cloned())
         .map(|ClientAddress(address)| address);
+    record_from(db, event, client_address).await
+}
+
+/// Appends `event` to the audit log with a client address the caller supplies, for
+/// work that runs outside the request that caused it.
+pub async fn record_from(
+    db: &impl ConnectionTrait,
+    event: AuditEvent<'_>,
+    client_address: Option<String>,
+) -> Result<(), DbErr> {
     audit_log::ActiveModel {
         occurred_at: Set(Utc::now()),
         actor_user_id: Set(event.actor_user_id),

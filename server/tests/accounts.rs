@@ -753,21 +753,28 @@ async fn disabled_account_cannot_sign_in(backend: Backend) {
     app.stop().await;
 }
 
-/// The token in the newest outbox message's link.
-async fn token_from_outbox(app: &TestApp, to: &str) -> String {
+/// The token in the link of the newest message to `to`, once at least `messages`
+/// messages to `to` are in the outbox (reset emails are written after the reply).
+async fn token_from_outbox(app: &TestApp, to: &str, messages: usize) -> String {
     use sea_orm::QueryOrder;
-    let message = app::entities::outbox::Entity::find()
-        .filter(app::entities::outbox::Column::ToAddress.eq(to))
-        .order_by_desc(app::entities::outbox::Column::Id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("an email in the outbox");
-    let start = message.body.find("token=").expect("a link with a token") + "token=".len();
-    message.body[start..]
-        .chars()
-        .take_while(char::is_ascii_hexdigit)
-        .collect()
+    for _ in 0..100 {
+        let rows = app::entities::outbox::Entity::find()
+            .filter(app::entities::outbox::Column::ToAddress.eq(to))
+            .order_by_desc(app::entities::outbox::Column::Id)
+            .all(&app.db)
+            .await
+            .unwrap();
+        if rows.len() >= messages {
+            let body = &rows[0].body;
+            let start = body.find("token=").expect("a link with a token") + "token=".len();
+            return body[start..]
+                .chars()
+                .take_while(char::is_ascii_hexdigit)
+                .collect();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("fewer than {messages} messages to {to} reached the outbox");
 }
 
 async fn password_reset_token_is_single_use_and_expires(backend: Backend) {
@@ -792,7 +799,7 @@ async fn password_reset_token_is_single_use_and_expires(backend: Backend) {
         known.status(),
         "the reply must not reveal who has an account"
     );
-    let token = token_from_outbox(&app, "forgetful@test.example").await;
+    let token = token_from_outbox(&app, "forgetful@test.example", 1).await;
     assert_eq!(token.len(), 64);
     let other_device = app.signed_in_client("forgetful@test.example").await;
     post_form_as(
@@ -801,7 +808,7 @@ async fn password_reset_token_is_single_use_and_expires(backend: Backend) {
         &[("email", "forgetful@test.example")],
     )
     .await;
-    let second_token = token_from_outbox(&app, "forgetful@test.example").await;
+    let second_token = token_from_outbox(&app, "forgetful@test.example", 2).await;
     assert_ne!(second_token, token);
 
     let new_password = "a brand new password";
@@ -894,7 +901,7 @@ async fn password_reset_token_is_single_use_and_expires(backend: Backend) {
         &[("email", "forgetful@test.example")],
     )
     .await;
-    let stale = token_from_outbox(&app, "forgetful@test.example").await;
+    let stale = token_from_outbox(&app, "forgetful@test.example", 3).await;
     app::entities::auth_tokens::Entity::update_many()
         .col_expr(
             app::entities::auth_tokens::Column::ExpiresAt,
@@ -975,7 +982,7 @@ async fn invitation_sets_password_and_rejects_duplicates(backend: Backend) {
             .status(),
         200
     );
-    let first_token = token_from_outbox(&app, "Nguyen.Minh@School.test").await;
+    let first_token = token_from_outbox(&app, "Nguyen.Minh@School.test", 1).await;
 
     // Someone who never accepted gets a fresh link, which replaces the old one.
     let resend = [
@@ -990,7 +997,7 @@ async fn invitation_sets_password_and_rejects_duplicates(backend: Backend) {
             .status(),
         200
     );
-    let token = token_from_outbox(&app, "Nguyen.Minh@School.test").await;
+    let token = token_from_outbox(&app, "Nguyen.Minh@School.test", 2).await;
     assert_ne!(token, first_token);
 
     let bad_role = [

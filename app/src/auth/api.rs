@@ -147,70 +147,78 @@ pub const MAX_RESET_EMAILS_PER_HOUR: u64 = 3;
 #[server(prefix = "/api", endpoint = "auth/request-password-reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use super::input::parse_email;
-    use super::tokens::{self, TokenPurpose};
-    use crate::audit::{self, AuditEvent, actions};
-    use crate::context::{app_state, db_failure, fail, redirect_to};
-    use crate::entities::users;
-    use crate::mail;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use crate::context::{app_state, client_address, fail, redirect_to};
 
     let state = app_state()?;
     let email = match parse_email("email", &email) {
         Ok(email) => email,
         Err(error) => return fail(error),
     };
-    let user = users::Entity::find()
-        .filter(users::Column::EmailNormalized.eq(email.normalized.as_str()))
-        .filter(users::Column::Disabled.eq(false))
-        .one(&state.db)
-        .await
-        .map_err(db_failure)?;
-
-    // At most a few reset emails an hour, so that the form cannot flood an inbox. The
-    // reply stays the same, so it still reveals nothing about the account.
-    let recent = match &user {
-        Some(user) => tokens::count_issued_since(
-            &state.db,
-            user.id,
-            TokenPurpose::PasswordReset,
-            chrono::Utc::now() - chrono::Duration::hours(1),
-        )
-        .await
-        .map_err(db_failure)?,
-        None => 0,
-    };
-    if let Some(user) = user.filter(|_| recent < MAX_RESET_EMAILS_PER_HOUR) {
-        let (token, _) = tokens::issue(&state.db, user.id, TokenPurpose::PasswordReset)
-            .await
-            .map_err(db_failure)?;
-        let link = format!("{}/reset-password?token={token}", state.public_url);
-        let body = format!(
-            "Hello {},\n\nSomeone asked to reset the password of your TLI Hub account. To choose a new password, open this link within one hour:\n\n{link}\n\nIf you did not ask for this, ignore this email; your password stays the same.\n",
-            user.display_name
-        );
-        mail::send(
-            &state.db,
-            &state.mail,
-            &user.email,
-            "Reset your TLI Hub password",
-            &body,
-        )
-        .await
-        .map_err(db_failure)?;
-        audit::record(
-            &state.db,
-            AuditEvent {
-                actor_user_id: None,
-                action: actions::PASSWORD_RESET_REQUESTED,
-                subject: user.email.clone(),
-                details: String::new(),
-            },
-        )
-        .await
-        .map_err(db_failure)?;
-    }
+    // The work happens after the reply, so that the reply takes as long whether or not
+    // an account uses this address.
+    let client = client_address();
+    tokio::spawn(async move {
+        if let Err(error) = send_reset_link(&state, &email.normalized, client).await {
+            tracing::error!(error = %error, "sending a password reset link failed");
+        }
+    });
     redirect_to("/forgot-password?sent=1");
     Ok(())
+}
+
+/// Emails a reset link to the active account with this address, if there is one and it
+/// has not had [`MAX_RESET_EMAILS_PER_HOUR`] links in the last hour.
+#[cfg(feature = "ssr")]
+async fn send_reset_link(
+    state: &crate::context::AppState,
+    email_normalized: &str,
+    client_address: String,
+) -> Result<(), sea_orm::DbErr> {
+    use super::tokens::{self, TokenPurpose};
+    use crate::audit::{self, AuditEvent, actions};
+    use crate::entities::users;
+    use crate::mail;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let Some(user) = users::Entity::find()
+        .filter(users::Column::EmailNormalized.eq(email_normalized))
+        .filter(users::Column::Disabled.eq(false))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+    if tokens::count_issued_since(&state.db, user.id, TokenPurpose::PasswordReset, hour_ago).await?
+        >= MAX_RESET_EMAILS_PER_HOUR
+    {
+        return Ok(());
+    }
+    let (token, _) = tokens::issue(&state.db, user.id, TokenPurpose::PasswordReset).await?;
+    let link = format!("{}/reset-password?token={token}", state.public_url);
+    let body = format!(
+        "Hello {},\n\nSomeone asked to reset the password of your TLI Hub account. To choose a new password, open this link within one hour:\n\n{link}\n\nIf you did not ask for this, ignore this email; your password stays the same.\n",
+        user.display_name
+    );
+    mail::send(
+        &state.db,
+        &state.mail,
+        &user.email,
+        "Reset your TLI Hub password",
+        &body,
+    )
+    .await?;
+    audit::record_from(
+        &state.db,
+        AuditEvent {
+            actor_user_id: None,
+            action: actions::PASSWORD_RESET_REQUESTED,
+            subject: user.email.clone(),
+            details: String::new(),
+        },
+        Some(client_address),
+    )
+    .await
 }
 
 /// Sets a new password with a reset link's token.
