@@ -83,12 +83,15 @@ impl FromServerFnError for AppError {
                 AppError::Network(detail)
             }
             ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
-                AppError::invalid(
+                let error = AppError::invalid(
                     "",
                     format!(
                         "The form was incomplete or malformed ({detail}). Reload the page and try again."
                     ),
-                )
+                );
+                #[cfg(feature = "ssr")]
+                let error = crate::context::reject(error);
+                error
             }
             other => {
                 #[cfg(feature = "ssr")]

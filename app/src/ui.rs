@@ -17,9 +17,13 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
 /// status, such as a form post that came back with a problem.
 #[component]
 pub fn ErrorMessage(error: AppError) -> impl IntoView {
+    let sign_in = matches!(error, AppError::Unauthenticated);
     view! {
         <div class="notice notice-error" role="alert">
-            <p>{error.to_string()}</p>
+            <p>
+                {error.to_string()}
+                {sign_in.then(|| view! { " " <a href="/sign-in">"Sign in"</a> })}
+            </p>
         </div>
     }
 }

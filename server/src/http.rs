@@ -24,6 +24,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -34,6 +35,9 @@ use crate::form_errors::bind_form_errors;
 use crate::security::{reject_cross_site, security_headers};
 use crate::session_store::DatabaseSessionStore;
 
+/// Longest a request may take before the server gives up on it with 503, so that one
+/// stuck request cannot hold a connection forever.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long `/readyz` waits for the database before reporting it unreachable.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
 /// Browser caching for files under `public/`, which change only with a release.
@@ -89,6 +93,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(reject_cross_site))
         .layer(middleware::from_fn(bind_form_errors))
         .with_state(state)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
         .layer(middleware::from_fn(catch_panic))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())

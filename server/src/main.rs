@@ -71,7 +71,17 @@ fn main() -> ExitCode {
         Ok(config) => config,
         Err(error) => return fail(&error),
     };
-    telemetry::init(&config.log_filter, config.log_format);
+    let command = cli.command.unwrap_or(Command::Serve);
+    // The server logs its work; a one-off command logs only warnings unless TLI_LOG
+    // asks for more, so that its own output stays readable.
+    let (log_target, log_filter) = match command {
+        Command::Serve => (telemetry::LogTarget::Stdout, config.log_filter.as_str()),
+        _ if std::env::var_os("TLI_LOG").is_some() => {
+            (telemetry::LogTarget::Stderr, config.log_filter.as_str())
+        }
+        _ => (telemetry::LogTarget::Stderr, "warn"),
+    };
+    telemetry::init(log_filter, config.log_format, log_target);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -80,7 +90,7 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => return fail(&format!("cannot start the async runtime: {error}")),
     };
-    let result = runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config));
+    let result = runtime.block_on(run(command, config));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => fail(&message),

@@ -524,7 +524,16 @@ async fn create_admin_and_invite_commands(backend: common::Backend) {
         ],
         PUBLIC_URL,
     );
-    assert_one_line_failure(&again, &["already exists"]);
+    assert!(
+        again.status.success(),
+        "a person who never accepted gets a fresh invitation"
+    );
+    let in_use = run_on(
+        &database,
+        &["invite", "--email", "BOSS@school.test", "--name", "Boss"],
+        PUBLIC_URL,
+    );
+    assert_one_line_failure(&in_use, &["already exists"]);
     let bad_cohort = run_on(
         &database,
         &[

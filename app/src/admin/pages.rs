@@ -124,6 +124,7 @@ fn status_text(user: &UserRow) -> &'static str {
 #[component]
 fn UserRowView(user: UserRow, cohorts: Vec<CohortChoice>) -> impl IntoView {
     let status = status_text(&user);
+    let is_self = current_actor().user().is_some_and(|me| me.id == user.id);
     let user_id = user.id.to_string();
     let toggle_label = if user.disabled { "Enable" } else { "Disable" };
     let toggle_value = (!user.disabled).to_string();
@@ -153,11 +154,13 @@ fn UserRowView(user: UserRow, cohorts: Vec<CohortChoice>) -> impl IntoView {
                 </ul>
             </td>
             <td>
+                {(!is_self).then(|| view! {
                 <form method="post" action=SetUserDisabled::url() class="inline-form">
                     <input type="hidden" name="user_id" value=user_id.clone()/>
                     <input type="hidden" name="disabled" value=toggle_value/>
                     <button type="submit" class="button-small" aria-label=format!("{toggle_label} {}", user.display_name)>{toggle_label}</button>
                 </form>
+                })}
                 <form method="post" action=AddRole::url() class="inline-form" aria-label=form_label>
                     <input type="hidden" name="user_id" value=user_id/>
                     <CohortSelect id=format!("add-role-cohort-{}", user.id) cohorts/>

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -21,10 +21,20 @@ use crate::entities::{audit_log, cohort_memberships, cohorts, outbox, users};
 use crate::error::AppError;
 use crate::mail;
 
+/// A `LIKE` pattern that matches `text` anywhere, with `%`, `_` and `\` in it taken
+/// literally.
+fn contains_pattern(text: &str) -> LikeExpr {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
 pub async fn list_users(db: &impl ConnectionTrait, search: &str) -> Result<UsersListing, DbErr> {
     let mut query = users::Entity::find().order_by_asc(users::Column::DisplayName);
     if !search.is_empty() {
-        let pattern = format!("%{}%", search.to_lowercase());
+        let pattern = contains_pattern(&search.to_lowercase());
         query = query.filter(
             Condition::any()
                 .add(
@@ -524,7 +534,7 @@ pub async fn list_audit(
         query = query.filter(audit_log::Column::Action.eq(action.as_str()));
     }
     if let Some(person) = &filter.person {
-        let pattern = format!("%{person}%");
+        let pattern = contains_pattern(person);
         let actor_ids: Vec<i32> = users::Entity::find()
             .filter(users::Column::EmailNormalized.like(pattern.clone()))
             .limit(LIST_LIMIT)

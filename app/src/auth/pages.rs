@@ -30,12 +30,22 @@ fn query_value(name: &'static str) -> Option<String> {
     use_query_map().with_untracked(|query| query.get(name))
 }
 
+/// How long "keep me signed in" lasts, in days, as the server is configured.
+fn remember_me_days() -> u64 {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = use_context::<crate::context::AppState>() {
+        return state.sessions.remember_me_timeout.as_secs() / 86_400;
+    }
+    30
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let error = posted_error(ServerAction::<SignIn>::new());
     let email_error = field_message(&error, "email");
     let signed_in = current_actor().user().cloned();
     let password_was_reset = query_value("reset").is_some();
+    let remember_days = remember_me_days();
 
     view! {
         <Title text="Sign in"/>
@@ -63,7 +73,7 @@ pub fn SignInPage() -> impl IntoView {
             </div>
             <div class="field field-checkbox">
                 <input id="sign-in-remember" name="remember_me" type="checkbox" value="on"/>
-                <label for="sign-in-remember">"Keep me signed in on this device for 30 days"</label>
+                <label for="sign-in-remember">{format!("Keep me signed in on this device for {remember_days} days")}</label>
             </div>
             <button type="submit">"Sign in"</button>
         </form>

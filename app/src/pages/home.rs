@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::auth::current_actor;
+
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
@@ -26,6 +28,9 @@ pub fn HomePage() -> impl IntoView {
                 <li><strong>"Reflect"</strong>" on what changed and what you learned."</li>
             </ol>
         </section>
-        <p><A href="/cohorts">"See the cohorts"</A></p>
+        {match current_actor().user() {
+            Some(user) => view! { <p><A href=user.home_path()>"Go to your home page"</A></p> }.into_any(),
+            None => view! { <p><A href="/sign-in">"Sign in"</A></p> }.into_any(),
+        }}
     }
 }

@@ -166,6 +166,7 @@ impl TestApp {
 
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(REQUEST_TIMEOUT)
             .build()
             .expect("build the HTTP client");
 
@@ -339,6 +340,10 @@ impl TestApp {
     }
 }
 
+/// Longest a test waits for one response, so that a stuck request fails the test
+/// instead of hanging the run.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The password of every account the tests create.
 pub const TEST_PASSWORD: &str = "test password 1234";
 
@@ -358,6 +363,7 @@ pub fn cookie_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(REQUEST_TIMEOUT)
         .build()
         .expect("build the HTTP client")
 }
