@@ -37,7 +37,7 @@ describe('signing in', () => {
       await assertAccessible(page, `${path} home page`);
 
       await Promise.all([page.waitForURL(`${server.url}/`), page.getByRole('button', { name: 'Sign out' }).click()]);
-      await page.getByRole('link', { name: 'Sign in' }).waitFor();
+      await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
       const response = await page.goto(`${server.url}${path}`);
       assert.equal(response.status(), 401, 'the session must be over');
       await page.getByText('Sign in to continue.').waitFor();
