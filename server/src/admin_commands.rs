@@ -43,7 +43,7 @@ pub async fn create_admin(state: &AppState, email: &str, name: &str) -> Result<(
         .map_err(|error| format!("database error: {error}"))?;
     if existing.is_some() {
         return Err(format!(
-            "an account for {} already exists; make it an administrator in the users page instead.",
+            "an account for {} already exists; choose another email for the new administrator.",
             email.as_typed
         ));
     }

@@ -285,7 +285,11 @@ fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p>"No entries match these filters."</p> }.into_any();
     }
+    let capped = rows.len() as u64 >= super::api::LIST_LIMIT;
     view! {
+        {capped.then(|| view! {
+            <p class="hint">{format!("Showing the newest {} entries. Narrow the filters, such as the dates, to see older ones.", super::api::LIST_LIMIT)}</p>
+        })}
         <div class="table-scroll" tabindex="0" role="region" aria-label="Audit log entries">
             <table class="data-table">
                 <caption class="visually-hidden">"Audit log entries, newest first"</caption>

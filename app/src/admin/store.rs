@@ -328,13 +328,17 @@ async fn send_invitation(
     Ok(())
 }
 
-async fn ensure_cohort_exists(db: &impl ConnectionTrait, cohort_id: i32) -> Result<(), AppError> {
+/// Returns the cohort with `cohort_id`, or a validation error for the form's cohort field.
+async fn ensure_cohort_exists(
+    db: &impl ConnectionTrait,
+    cohort_id: i32,
+) -> Result<cohorts::Model, AppError> {
     let found = cohorts::Entity::find_by_id(cohort_id)
         .one(db)
         .await
         .map_err(db_failure)?;
     match found {
-        Some(_) => Ok(()),
+        Some(cohort) => Ok(cohort),
         None => Err(AppError::invalid(
             "cohort_id",
             format!("There is no cohort with id {cohort_id}. Choose one from the list."),
@@ -414,7 +418,7 @@ pub async fn change_role(
 ) -> Result<(), AppError> {
     let db_error = |error| map_db_error(error, "");
     let user = find_user(db, user_id).await?;
-    ensure_cohort_exists(db, membership.cohort_id).await?;
+    let cohort = ensure_cohort_exists(db, membership.cohort_id).await?;
     let existing = cohort_memberships::Entity::find()
         .filter(cohort_memberships::Column::UserId.eq(user_id))
         .filter(cohort_memberships::Column::CohortId.eq(membership.cohort_id))
@@ -465,9 +469,9 @@ pub async fn change_role(
             },
             subject: user.email,
             details: format!(
-                "{} in cohort {}",
+                "{} in {}",
                 membership.role.as_str(),
-                membership.cohort_id
+                crate::cohorts::cohort_label(&cohort.name, cohort.year)
             ),
         },
     )
