@@ -10,6 +10,8 @@ pub const PASSWORD_RESET_REQUESTED: &str = "password_reset_requested";
 pub const PASSWORD_RESET: &str = "password_reset";
 pub const USER_DISABLED: &str = "user_disabled";
 pub const USER_ENABLED: &str = "user_enabled";
+pub const ADMIN_GRANTED: &str = "admin_granted";
+pub const ADMIN_REVOKED: &str = "admin_revoked";
 pub const ROLE_ADDED: &str = "role_added";
 pub const ROLE_REMOVED: &str = "role_removed";
 pub const ADMIN_CREATED: &str = "admin_created";
@@ -17,7 +19,7 @@ pub const ROSTER_IMPORTED: &str = "roster_imported";
 pub const COHORT_CREATED: &str = "cohort_created";
 
 /// Every action, for the audit log's filter.
-pub const ALL_ACTIONS: [&str; 15] = [
+pub const ALL_ACTIONS: [&str; 17] = [
     SIGN_IN,
     SIGN_IN_FAILED,
     SIGN_IN_THROTTLED,
@@ -28,6 +30,8 @@ pub const ALL_ACTIONS: [&str; 15] = [
     PASSWORD_RESET,
     USER_DISABLED,
     USER_ENABLED,
+    ADMIN_GRANTED,
+    ADMIN_REVOKED,
     ROLE_ADDED,
     ROLE_REMOVED,
     ADMIN_CREATED,

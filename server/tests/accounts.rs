@@ -273,6 +273,12 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "POST",
+        path: "/api/admin/set-admin",
+        input: "user_id=TARGET&administrator=false",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "POST",
         path: "/api/admin/add-role",
         input: "user_id=TARGET&cohort_id=COHORT&role=coach",
         allowed: Allowed::Only(ADMIN),
@@ -1165,6 +1171,49 @@ async fn admin_changes_are_audited_and_filterable(backend: Backend) {
         )
         .await;
     assert_eq!(unknown_cohort.status(), 422);
+
+    let promoted = app
+        .admin_post_form(
+            "/api/admin/set-admin",
+            &[("user_id", user.as_str()), ("administrator", "true")],
+        )
+        .await;
+    assert_eq!(promoted.status(), 200);
+    let audited = app.signed_in_client("audited@test.example").await;
+    assert_eq!(
+        audited
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "the new administrator reaches /admin"
+    );
+    let demoted = app
+        .admin_post_form(
+            "/api/admin/set-admin",
+            &[("user_id", user.as_str()), ("administrator", "false")],
+        )
+        .await;
+    assert_eq!(demoted.status(), 200);
+    assert_eq!(
+        audited
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "the role ends at the next request"
+    );
+    let granted: Value = app
+        .admin_get("/api/admin/audit?action=admin_granted&person=audited&from=&to=")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(granted.as_array().unwrap().len(), 1);
 
     let entries: Value = app
         .admin_get("/api/admin/audit?action=role_added&person=audited&from=&to=")

@@ -77,6 +77,30 @@ pub async fn set_user_disabled(user_id: i32, disabled: bool) -> Result<(), AppEr
     }
 }
 
+/// Makes a user a program administrator, or takes that away. Administrators cannot
+/// take it away from themselves, so the program always keeps one.
+#[server(prefix = "/api", endpoint = "admin/set-admin")]
+pub async fn set_user_admin(user_id: i32, administrator: bool) -> Result<(), AppError> {
+    use super::store;
+    use crate::auth::Action;
+    use crate::context::{authorized, db, fail};
+
+    let actor = authorized(Action::ManageUsers)?;
+    let Some(admin) = actor.user() else {
+        return fail(AppError::Unauthenticated);
+    };
+    if admin.id == user_id && !administrator {
+        return fail(AppError::invalid(
+            "",
+            "You cannot remove your own administrator role. Ask another administrator.",
+        ));
+    }
+    match store::set_admin(&db()?, admin.id, user_id, administrator).await {
+        Ok(()) => Ok(()),
+        Err(error) => fail(error),
+    }
+}
+
 /// Gives a user a role in a cohort.
 #[server(prefix = "/api", endpoint = "admin/add-role")]
 pub async fn add_role(user_id: i32, cohort_id: String, role: String) -> Result<(), AppError> {

@@ -7,7 +7,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    AddRole, InviteUser, RemoveRole, SetUserDisabled, list_audit, list_outbox, list_users,
+    AddRole, InviteUser, RemoveRole, SetUserAdmin, SetUserDisabled, list_audit, list_outbox,
+    list_users,
 };
 use super::{AuditRow, CohortChoice, OutboxRow, UserRow, UsersListing};
 use crate::audit_actions::ALL_ACTIONS;
@@ -28,6 +29,7 @@ fn posted_error() -> Option<AppError> {
         ServerAction::<SetUserDisabled>::new()
             .value()
             .get_untracked(),
+        ServerAction::<SetUserAdmin>::new().value().get_untracked(),
         ServerAction::<AddRole>::new().value().get_untracked(),
         ServerAction::<RemoveRole>::new().value().get_untracked(),
     ]
@@ -125,6 +127,7 @@ fn status_text(user: &UserRow) -> &'static str {
 fn UserRowView(user: UserRow, cohorts: Vec<CohortChoice>) -> impl IntoView {
     let status = status_text(&user);
     let is_self = current_actor().user().is_some_and(|me| me.id == user.id);
+    let is_admin = user.is_admin;
     let user_id = user.id.to_string();
     let toggle_label = if user.disabled { "Enable" } else { "Disable" };
     let toggle_value = (!user.disabled).to_string();
@@ -160,6 +163,16 @@ fn UserRowView(user: UserRow, cohorts: Vec<CohortChoice>) -> impl IntoView {
                     <input type="hidden" name="disabled" value=toggle_value/>
                     <button type="submit" class="button-small" aria-label=format!("{toggle_label} {}", user.display_name)>{toggle_label}</button>
                 </form>
+                })}
+                {(!is_self).then(|| {
+                    let label = if is_admin { "Remove administrator" } else { "Make administrator" };
+                    view! {
+                        <form method="post" action=SetUserAdmin::url() class="inline-form">
+                            <input type="hidden" name="user_id" value=user.id.to_string()/>
+                            <input type="hidden" name="administrator" value=(!is_admin).to_string()/>
+                            <button type="submit" class="button-small" aria-label=format!("{label}: {}", user.display_name)>{label}</button>
+                        </form>
+                    }
                 })}
                 <form method="post" action=AddRole::url() class="inline-form" aria-label=form_label>
                     <input type="hidden" name="user_id" value=user_id/>

@@ -373,6 +373,34 @@ async fn find_user(db: &impl ConnectionTrait, user_id: i32) -> Result<users::Mod
     }
 }
 
+pub async fn set_admin(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor_user_id: i32,
+    user_id: i32,
+    administrator: bool,
+) -> Result<(), AppError> {
+    let user = find_user(db, user_id).await?;
+    let email = user.email.clone();
+    let mut active: users::ActiveModel = user.into();
+    active.is_admin = Set(administrator);
+    active.update(db).await.map_err(db_failure)?;
+    audit::record(
+        db,
+        AuditEvent {
+            actor_user_id: Some(actor_user_id),
+            action: if administrator {
+                actions::ADMIN_GRANTED
+            } else {
+                actions::ADMIN_REVOKED
+            },
+            subject: email,
+            details: String::new(),
+        },
+    )
+    .await
+    .map_err(db_failure)
+}
+
 pub async fn set_disabled(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor_user_id: i32,
