@@ -17,12 +17,24 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
 /// status, such as a form post that came back with a problem.
 #[component]
 pub fn ErrorMessage(error: AppError) -> impl IntoView {
-    let sign_in = matches!(error, AppError::Unauthenticated);
+    // Signing in from here returns the person to the page they wanted.
+    let sign_in = matches!(error, AppError::Unauthenticated).then(|| {
+        let location = leptos_router::hooks::use_location();
+        let search = location.search.get_untracked();
+        let separator = if search.is_empty() || search.starts_with('?') {
+            ""
+        } else {
+            "?"
+        };
+        let here = format!("{}{separator}{search}", location.pathname.get_untracked());
+        let query: String = url_encode(&here);
+        format!("/sign-in?next={query}")
+    });
     view! {
         <div class="notice notice-error" role="alert">
             <p>
                 {error.to_string()}
-                {sign_in.then(|| view! { " " <a href="/sign-in">"Sign in"</a> })}
+                {sign_in.map(|href| view! { " " <a href=href>"Sign in"</a> })}
             </p>
         </div>
     }
@@ -61,4 +73,16 @@ pub fn SuccessNotice(children: Children) -> impl IntoView {
             <p>{children()}</p>
         </div>
     }
+}
+
+/// Percent-encodes `text` for use as one query-string value.
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (byte as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }

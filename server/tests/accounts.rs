@@ -21,7 +21,56 @@ on_both_backends!(
     admin_changes_are_audited_and_filterable,
     pages_carry_security_headers,
     invitation_is_delivered_over_smtp,
+    sign_in_returns_to_the_requested_page,
 );
+
+async fn sign_in_returns_to_the_requested_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.create_user("returning@test.example", true, &[]).await;
+
+    let page = app.get("/admin/users?q=ana").await;
+    assert_eq!(page.status(), 401);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("href=\"/sign-in?next=/admin/users%3Fq%3Dana\""),
+        "{html}"
+    );
+
+    let sign_in_page = app
+        .get("/sign-in?next=/admin/users%3Fq%3Dana")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        sign_in_page.contains("name=\"next\" value=\"/admin/users?q=ana\""),
+        "{sign_in_page}"
+    );
+
+    for (next, expected) in [
+        ("/admin/users?q=ana", "/admin/users?q=ana"),
+        ("//evil.example/phish", "/admin"),
+        ("https://evil.example/", "/admin"),
+        ("/\\evil.example", "/admin"),
+    ] {
+        let response = cookie_client()
+            .post(app.url("/api/auth/sign-in"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .body(encode_form(&[
+                ("email", "returning@test.example"),
+                ("password", TEST_PASSWORD),
+                ("next", next),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 302, "{next}");
+        assert_eq!(response.headers()["location"], expected, "next={next}");
+    }
+
+    app.stop().await;
+}
 
 /// A minimal SMTP server on loopback that accepts every message and hands each one's
 /// data to the test. It speaks just enough of RFC 5321 for lettre's client.

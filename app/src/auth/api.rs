@@ -12,6 +12,7 @@ pub async fn sign_in(
     email: String,
     password: String,
     remember_me: Option<String>,
+    next: Option<String>,
 ) -> Result<(), AppError> {
     use super::input::parse_email;
     use super::{password::verify_password, rate_limit, session};
@@ -106,8 +107,21 @@ pub async fn sign_in(
         .await
         .map_err(db_failure)?
         .home_path();
-    redirect_to(home);
+    let destination = next
+        .as_deref()
+        .filter(|path| is_local_path(path))
+        .unwrap_or(home);
+    redirect_to(destination);
     Ok(())
+}
+
+/// Whether `path` is a path on this site (`/fellow`, `/admin/users?q=a`), so that a
+/// `next` value cannot send someone to another site after signing in.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
 }
 
 /// Ends the session and returns to the home page.

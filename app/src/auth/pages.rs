@@ -46,6 +46,7 @@ pub fn SignInPage() -> impl IntoView {
     let signed_in = current_actor().user().cloned();
     let password_was_reset = query_value("reset").is_some();
     let remember_days = remember_me_days();
+    let next = query_value("next").filter(|path| super::api::is_local_path(path));
 
     view! {
         <Title text="Sign in"/>
@@ -61,6 +62,7 @@ pub fn SignInPage() -> impl IntoView {
         })}
         <form method="post" action=SignIn::url() class="stacked-form">
             <FormErrorNotice error=error.clone() fields=&["email"]/>
+            {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
             <div class="field">
                 <label for="sign-in-email">"Email"</label>
                 <input id="sign-in-email" name="email" type="email" required autocomplete="username"
