@@ -1,5 +1,5 @@
 //! Single-use, expiring tokens for invitations and password resets. The database keeps
-//! only each token's SHA-256 hash, so a leaked database holds no usable link. Server only.
+//! only each token's SHA-256 hash, so a leaked database contains no usable link. Server only.
 
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
