@@ -1176,37 +1176,21 @@ async fn admin_changes_are_audited_and_filterable(backend: Backend) {
         .await
         .to_string();
 
+    let coach_role = [
+        ("user_id", user.as_str()),
+        ("cohort_id", cohort.as_str()),
+        ("role", "coach"),
+    ];
     let added = app
-        .admin_post_form(
-            "/api/admin/add-role",
-            &[
-                ("user_id", user.as_str()),
-                ("cohort_id", cohort.as_str()),
-                ("role", "coach"),
-            ],
-        )
+        .admin_post_form("/api/admin/add-role", &coach_role)
         .await;
     assert_eq!(added.status(), 200);
     let again = app
-        .admin_post_form(
-            "/api/admin/add-role",
-            &[
-                ("user_id", user.as_str()),
-                ("cohort_id", cohort.as_str()),
-                ("role", "coach"),
-            ],
-        )
+        .admin_post_form("/api/admin/add-role", &coach_role)
         .await;
     assert_eq!(again.status(), 409);
     let removed = app
-        .admin_post_form(
-            "/api/admin/remove-role",
-            &[
-                ("user_id", user.as_str()),
-                ("cohort_id", cohort.as_str()),
-                ("role", "coach"),
-            ],
-        )
+        .admin_post_form("/api/admin/remove-role", &coach_role)
         .await;
     assert_eq!(removed.status(), 200);
     let unknown_cohort = app
