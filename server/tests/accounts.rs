@@ -1205,6 +1205,32 @@ async fn admin_changes_are_audited_and_filterable(backend: Backend) {
         .await;
     assert_eq!(unknown_cohort.status(), 422);
 
+    let confirmed = app
+        .admin_post_html_form(
+            "/api/admin/set-admin",
+            "/admin/users",
+            &[("user_id", user.as_str()), ("administrator", "true")],
+        )
+        .await;
+    assert_eq!(confirmed.status(), 302);
+    let location = confirmed.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, "/admin/users?done=admin_granted");
+    let page = app.admin_get(&location).await.text().await.unwrap();
+    assert!(
+        page.contains("The person is now a program administrator."),
+        "{page}"
+    );
+    let unknown_code = app
+        .admin_get("/admin/users?done=hacked")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !unknown_code.contains("notice-success"),
+        "unknown codes must show nothing"
+    );
+
     let promoted = app
         .admin_post_form(
             "/api/admin/set-admin",
@@ -1246,7 +1272,7 @@ async fn admin_changes_are_audited_and_filterable(backend: Backend) {
         .json()
         .await
         .unwrap();
-    assert_eq!(granted.as_array().unwrap().len(), 1);
+    assert_eq!(granted.as_array().unwrap().len(), 2, "one grant from the form, one from the script");
 
     let entries: Value = app
         .admin_get("/api/admin/audit?action=role_added&person=audited&from=&to=")

@@ -6,6 +6,27 @@ use leptos::server_fn::codec::GetUrl;
 use super::{AuditRow, OutboxRow, UsersListing};
 use crate::error::AppError;
 
+/// Sends a form post back to the users page with `code`, which the page turns into a
+/// fixed confirmation from [`done_message`].
+#[cfg(feature = "ssr")]
+fn report_done(code: &str) {
+    crate::context::redirect_to(&format!("/admin/users?done={code}"));
+}
+
+/// The confirmation for a `done` code on the users page; unknown codes show nothing.
+pub fn done_message(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "invited" => "Invitation sent.",
+        "disabled" => "Account disabled. The person is signed out at their next request.",
+        "enabled" => "Account enabled.",
+        "admin_granted" => "The person is now a program administrator.",
+        "admin_revoked" => "The person is no longer a program administrator.",
+        "role_added" => "Role added.",
+        "role_removed" => "Role removed.",
+        _ => return None,
+    })
+}
+
 /// Maximum rows a listing returns. The page states when more rows match.
 pub const LIST_LIMIT: u64 = 200;
 
@@ -48,7 +69,10 @@ pub async fn invite_user(
         Err(error) => return fail(error),
     };
     match store::invite(&state, actor.user().map(|user| user.id), &invitation).await {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            report_done("invited");
+            Ok(())
+        }
         Err(error) => fail(error),
     }
 }
@@ -72,7 +96,10 @@ pub async fn set_user_disabled(user_id: i32, disabled: bool) -> Result<(), AppEr
         ));
     }
     match store::set_disabled(&db()?, admin.id, user_id, disabled).await {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            report_done(if disabled { "disabled" } else { "enabled" });
+            Ok(())
+        }
         Err(error) => fail(error),
     }
 }
@@ -96,7 +123,14 @@ pub async fn set_user_admin(user_id: i32, administrator: bool) -> Result<(), App
         ));
     }
     match store::set_admin(&db()?, admin.id, user_id, administrator).await {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            report_done(if administrator {
+                "admin_granted"
+            } else {
+                "admin_revoked"
+            });
+            Ok(())
+        }
         Err(error) => fail(error),
     }
 }
@@ -133,7 +167,10 @@ async fn change_role(user_id: i32, cohort_id: &str, role: &str, add: bool) -> Re
     };
     let actor_id = actor.user().map(|user| user.id);
     match store::change_role(&db()?, actor_id, user_id, membership, add).await {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            report_done(if add { "role_added" } else { "role_removed" });
+            Ok(())
+        }
         Err(error) => fail(error),
     }
 }

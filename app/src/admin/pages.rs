@@ -14,7 +14,7 @@ use super::{AuditRow, CohortChoice, OutboxRow, UserRow, UsersListing};
 use crate::audit_actions::ALL_ACTIONS;
 use crate::auth::{Action, Role, authorize, current_actor};
 use crate::error::AppError;
-use crate::ui::{ErrorNotice, FormErrorNotice};
+use crate::ui::{ErrorNotice, FormErrorNotice, SuccessNotice};
 
 fn query_value(name: &'static str) -> String {
     use_query_map()
@@ -60,12 +60,14 @@ pub fn AdminHomePage() -> impl IntoView {
 pub fn UsersPage() -> impl IntoView {
     let search = query_value("q");
     let form_error = posted_error();
+    let done = super::api::done_message(&query_value("done"));
     let listing = Resource::new(move || search.clone(), list_users);
 
     view! {
         <Title text="Users and roles"/>
         <h1>"Users and roles"</h1>
         <FormErrorNotice error=form_error.clone() fields=&[]/>
+        {done.filter(|_| form_error.is_none()).map(|message| view! { <SuccessNotice>{message}</SuccessNotice> })}
         <Suspense fallback=|| view! { <p>"Loading users…"</p> }>
             {move || Suspend::new(async move {
                 match listing.await {
