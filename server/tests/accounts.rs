@@ -1272,7 +1272,11 @@ async fn admin_changes_are_audited_and_filterable(backend: Backend) {
         .json()
         .await
         .unwrap();
-    assert_eq!(granted.as_array().unwrap().len(), 2, "one grant from the form, one from the script");
+    assert_eq!(
+        granted.as_array().unwrap().len(),
+        2,
+        "one grant from the form, one from the script"
+    );
 
     let entries: Value = app
         .admin_get("/api/admin/audit?action=role_added&person=audited&from=&to=")
