@@ -178,6 +178,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             admin_commands::import_roster(&state, &file, dry_run, check_public_url).await
         }
         Command::Serve => {
+            let shutdown = server::shutdown_signal();
             let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|error| {
                 format!(
                     "cannot listen on TLI_BIND={}: {error}. Choose a free port, such as TLI_BIND=127.0.0.1:3001.",
@@ -194,7 +195,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             let state = server::app_state(&config, connection, addr);
             server::spawn_session_cleanup(state.db.clone());
             tracing::info!(url = %format!("http://{addr}"), database = %config.database, "TLI Hub is listening");
-            server::serve(listener, state, server::shutdown_signal())
+            server::serve(listener, state, shutdown)
                 .await
                 .map_err(|error| format!("the server stopped with an error: {error}"))?;
             tracing::info!("TLI Hub stopped");

@@ -154,11 +154,12 @@ async fn migrate_then_seed_twice_creates_demo_once() {
 /// Reads JSON log lines from the child's stdout until one satisfies `found`.
 fn read_log_until(
     lines: &mut impl Iterator<Item = Value>,
+    wanted: &str,
     found: impl Fn(&Value) -> bool,
 ) -> Value {
     lines
         .find(|line| found(line))
-        .expect("the log line never appeared")
+        .unwrap_or_else(|| panic!("the log never showed {wanted}"))
 }
 
 fn stop_with(child: &Child, signal: &str) {
@@ -202,7 +203,7 @@ fn serve_log_request_and_stop(signal: &str, farewell: &str) {
         .map_while(Result::ok)
         .filter_map(|line| serde_json::from_str::<Value>(&line).ok());
 
-    let listening = read_log_until(&mut lines, |line| {
+    let listening = read_log_until(&mut lines, "the listening line", |line| {
         line["fields"]["message"] == "TLI Hub is listening"
     });
     let url = listening["fields"]["url"].as_str().unwrap().to_owned();
@@ -219,7 +220,7 @@ fn serve_log_request_and_stop(signal: &str, farewell: &str) {
     });
     assert_eq!(status, 200);
 
-    let finished = read_log_until(&mut lines, |line| {
+    let finished = read_log_until(&mut lines, "the request line", |line| {
         line["fields"]["message"] == "request finished" && line["span"]["path"] == "/healthz"
     });
     let span = &finished["span"];
@@ -232,7 +233,9 @@ fn serve_log_request_and_stop(signal: &str, farewell: &str) {
     );
 
     stop_with(&child, signal);
-    read_log_until(&mut lines, |line| line["fields"]["message"] == farewell);
+    read_log_until(&mut lines, farewell, |line| {
+        line["fields"]["message"] == farewell
+    });
     let exit = child.wait().expect("wait for tli-hub");
     assert!(
         exit.success(),
