@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use app::admin::store::{Invitation, change_role, invite};
+use app::admin::store::{Invitation, change_role, find_membership, invite};
 use app::auth::input::{parse_display_name, parse_email};
 use app::auth::{Membership, Role};
 use app::cohorts::store::CohortDirectory;
@@ -293,17 +293,7 @@ pub async fn import(
                 }
             }
             Some(user) => {
-                let has_role = app::entities::cohort_memberships::Entity::find()
-                    .filter(app::entities::cohort_memberships::Column::UserId.eq(user.id))
-                    .filter(
-                        app::entities::cohort_memberships::Column::CohortId
-                            .eq(membership.cohort_id),
-                    )
-                    .filter(
-                        app::entities::cohort_memberships::Column::Role
-                            .eq(membership.role.as_str()),
-                    )
-                    .one(&state.db)
+                let has_role = find_membership(&state.db, user.id, membership)
                     .await
                     .map_err(db_problem)?
                     .is_some();

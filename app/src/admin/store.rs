@@ -198,11 +198,7 @@ pub async fn invite(
             .map_err(db_error)?;
         if let Some(membership) = invitation.membership {
             ensure_cohort_exists(&transaction, membership.cohort_id).await?;
-            let has_role = cohort_memberships::Entity::find()
-                .filter(cohort_memberships::Column::UserId.eq(user.id))
-                .filter(cohort_memberships::Column::CohortId.eq(membership.cohort_id))
-                .filter(cohort_memberships::Column::Role.eq(membership.role.as_str()))
-                .one(&transaction)
+            let has_role = find_membership(&transaction, user.id, membership)
                 .await
                 .map_err(db_error)?
                 .is_some();
@@ -346,6 +342,20 @@ async fn ensure_cohort_exists(
     }
 }
 
+/// Returns the row that gives `user_id` the role in `membership`, if there is one.
+pub async fn find_membership(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    membership: Membership,
+) -> Result<Option<cohort_memberships::Model>, DbErr> {
+    cohort_memberships::Entity::find()
+        .filter(cohort_memberships::Column::UserId.eq(user_id))
+        .filter(cohort_memberships::Column::CohortId.eq(membership.cohort_id))
+        .filter(cohort_memberships::Column::Role.eq(membership.role.as_str()))
+        .one(db)
+        .await
+}
+
 pub async fn insert_membership(
     db: &impl ConnectionTrait,
     user_id: i32,
@@ -447,11 +457,7 @@ pub async fn change_role(
     let db_error = |error| map_db_error(error, "");
     let user = find_user(db, user_id).await?;
     let cohort = ensure_cohort_exists(db, membership.cohort_id).await?;
-    let existing = cohort_memberships::Entity::find()
-        .filter(cohort_memberships::Column::UserId.eq(user_id))
-        .filter(cohort_memberships::Column::CohortId.eq(membership.cohort_id))
-        .filter(cohort_memberships::Column::Role.eq(membership.role.as_str()))
-        .one(db)
+    let existing = find_membership(db, user_id, membership)
         .await
         .map_err(db_error)?;
     match (add, existing) {
