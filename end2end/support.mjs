@@ -129,7 +129,7 @@ export async function assertAccessible(page, label) {
 }
 
 /**
- * Runs the axe-core rules on `url` as a browser without the wasm bundle sees it. axe
+ * Runs the axe-core rules on `url` as a browser without the wasm bundle renders it. axe
  * needs script access to the page, so this loads the page with JavaScript on but the
  * bundle blocked, which renders the same HTML as a browser with JavaScript off.
  */

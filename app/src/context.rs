@@ -47,13 +47,14 @@ pub fn db() -> Result<DatabaseConnection, AppError> {
     Ok(app_state()?.db)
 }
 
-/// Maps a database error to what the user sees, logging its cause once.
+/// Maps a database error to the error shown to the user, logging its cause once.
 ///
-/// Lost connections become `Unavailable` (503); unique-key violations become
-/// `Conflict` with `conflict_message`; anything else is `Internal` (500).
+/// Lost connections become `Unavailable` (503). Unique-key violations become `Conflict`
+/// with `conflict_message`, unless it is empty. Anything else is `Internal` (500).
 pub fn map_db_error(error: DbErr, conflict_message: &str) -> AppError {
     let request_id = current_request_id();
-    if let Some(SqlErr::UniqueConstraintViolation(_)) = error.sql_err() {
+    let unique_violation = matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)));
+    if unique_violation && !conflict_message.is_empty() {
         return reject(AppError::Conflict(conflict_message.to_owned()));
     }
     if is_connection_error(&error) {
@@ -65,7 +66,8 @@ pub fn map_db_error(error: DbErr, conflict_message: &str) -> AppError {
     }
 }
 
-/// [`map_db_error`] for operations where a unique violation cannot happen.
+/// Calls [`map_db_error`] with no conflict message, for operations where a unique
+/// violation is a bug rather than the user's doing, so it is reported as internal.
 pub fn db_failure(error: DbErr) -> AppError {
     map_db_error(error, "")
 }
@@ -113,7 +115,7 @@ pub fn authorized(action: Action) -> Result<Actor, AppError> {
     Ok(actor)
 }
 
-/// Logs an internal failure with its cause and returns the error the user sees.
+/// Logs an internal failure with its cause and returns the error shown to the user.
 pub fn internal_error(failure: &str, cause: &dyn std::fmt::Display) -> AppError {
     tracing::error!(error = %cause, "{failure}");
     reject(AppError::Internal {

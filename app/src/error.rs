@@ -22,10 +22,10 @@ pub enum AppError {
     /// The caller is signed in but lacks permission.
     #[error("You do not have permission to do that.")]
     Forbidden,
-    /// Too many attempts; the message says when to try again.
+    /// Too many attempts. The message states when to try again.
     #[error("{0}")]
     TooManyRequests(String),
-    /// The request clashes with existing data; the message says what to do instead.
+    /// The request clashes with existing data. The message states what to do instead.
     #[error("{0}")]
     Conflict(String),
     /// The database or another dependency cannot be reached right now.
@@ -51,7 +51,7 @@ impl AppError {
         }
     }
 
-    /// The message for `field` when this error is a validation error about it.
+    /// Returns the message for `field` when this error is a validation error about it.
     pub fn message_for(&self, field: &str) -> Option<String> {
         match self {
             AppError::Invalid { field: f, message } if f == field => Some(message.clone()),
@@ -59,7 +59,7 @@ impl AppError {
         }
     }
 
-    /// The HTTP status that this error is sent with.
+    /// Returns the HTTP status that this error is sent with.
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::Invalid { .. } => 422,

@@ -104,7 +104,8 @@ pub fn resolve(
     }
 }
 
-/// The last valid minute before the gap that contains `local`, and the first after it.
+/// Returns the last valid minute before the gap that contains `local`, and the first
+/// minute after it.
 fn gap_edges(zone: Tz, local: NaiveDateTime) -> (DateTime<Tz>, DateTime<Tz>) {
     let minute = chrono::Duration::minutes(1);
     let mut before = local - minute;
@@ -259,7 +260,7 @@ mod tests {
     }
 
     #[test]
-    fn instants_show_in_the_viewers_zone_with_its_name() {
+    fn format_names_the_zone() {
         let instant = resolve("deadline", new_york(), "2027-03-15", "17:00", None).unwrap();
         assert_eq!(
             format_in_zone(instant, new_york()),

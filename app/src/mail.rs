@@ -12,7 +12,7 @@ use sea_orm::{
 
 use crate::entities::outbox;
 
-/// Where mail comes from and how it leaves.
+/// Sender and SMTP settings for outgoing mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailSettings {
     /// Sender shown to recipients, such as `TLI Hub <no-reply@tli.example.org>`.
@@ -26,8 +26,8 @@ pub struct MailSettings {
 /// background so that the request does not wait on the mail server.
 ///
 /// Without SMTP the outbox is the only delivery channel, so it keeps the message whole.
-/// With SMTP the stored copy has its link tokens removed, so that nobody who can read
-/// the outbox can use a link meant for someone else.
+/// With SMTP the stored copy has its link tokens removed, so that a reader of the outbox
+/// cannot use a link meant for someone else.
 pub async fn send(
     db: &DatabaseConnection,
     settings: &MailSettings,

@@ -3,7 +3,7 @@
 /// Header that carries the id the server gives each request; logs and error pages show it.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// The id of the request being handled, or "unknown" outside a request (and in the browser).
+/// Returns the id of the request being handled, or "unknown" outside a request (and in the browser).
 pub fn current_request_id() -> String {
     #[cfg(feature = "ssr")]
     {
@@ -37,12 +37,12 @@ pub fn set_page_status(status: u16) {
     let _ = status;
 }
 
-/// The Content-Security-Policy for HTML pages.
+/// Returns the Content-Security-Policy for HTML pages.
 ///
-/// - scripts: files from this origin, plus inline scripts carrying this response's
-///   nonce (Leptos's hydration scripts); `'wasm-unsafe-eval'` lets the page compile the
-///   WebAssembly bundle and still forbids JavaScript `eval`;
-/// - styles, fonts, fetches: this origin only; images: this origin and `data:` URLs;
+/// - scripts: files from this origin, plus inline scripts that carry this response's
+///   nonce (Leptos's hydration scripts). `'wasm-unsafe-eval'` lets the page compile the
+///   WebAssembly bundle but still forbids JavaScript `eval`.
+/// - styles, fonts, fetches: this origin only. Images: this origin and `data:` URLs.
 /// - no plugins, no `<base>` elsewhere, forms post only here, no framing by any site.
 pub fn content_security_policy(nonce: &str) -> String {
     format!(

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::request::set_page_status;
 
-/// A visible, announced message for a failed request. On the server it also sets the
+/// Renders a visible, announced message for a failed request. On the server it also sets the
 /// page's HTTP status to match the error.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
@@ -13,8 +13,8 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     view! { <ErrorMessage error/> }
 }
 
-/// The visible, announced message alone, for errors that do not decide the page's
-/// status, such as a form post that came back with a problem.
+/// Renders the visible, announced message alone, for errors that do not decide the
+/// page's status, such as a form post that came back with a problem.
 #[component]
 pub fn ErrorMessage(error: AppError) -> impl IntoView {
     // Signing in from here returns the person to the page they wanted.
@@ -26,8 +26,8 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         } else {
             "?"
         };
-        let here = format!("{}{separator}{search}", location.pathname.get_untracked());
-        let query: String = url_encode(&here);
+        let requested_path = format!("{}{separator}{search}", location.pathname.get_untracked());
+        let query: String = url_encode(&requested_path);
         format!("/sign-in?next={query}")
     });
     view! {
@@ -40,7 +40,7 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
     }
 }
 
-/// The validation message under a form field. The element is always present, so that
+/// Renders the validation message under a form field. The element is always present, so that
 /// `aria-describedby` can point at it, and is empty when the field is valid.
 #[component]
 pub fn FieldError(
@@ -52,7 +52,7 @@ pub fn FieldError(
     }
 }
 
-/// The error of a form post that is not about one of `fields` (those show at their
+/// Renders the error of a form post that is not about one of `fields` (those show at their
 /// field), such as a wrong password or a lost connection.
 #[component]
 pub fn FormErrorNotice(error: Option<AppError>, fields: &'static [&'static str]) -> impl IntoView {
@@ -65,7 +65,7 @@ pub fn FormErrorNotice(error: Option<AppError>, fields: &'static [&'static str])
         .map(|error| view! { <ErrorMessage error/> })
 }
 
-/// A confirmation that something worked.
+/// Renders a confirmation that something worked.
 #[component]
 pub fn SuccessNotice(children: Children) -> impl IntoView {
     view! {

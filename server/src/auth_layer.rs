@@ -55,7 +55,7 @@ pub async fn identify_caller(
     next.run(request).await
 }
 
-/// The peer address, or with `trust_proxy_headers` the last address a proxy appended to
+/// Returns the peer address, or with `trust_proxy_headers` the last address a proxy appended to
 /// `X-Forwarded-For` (the one the load balancer saw).
 fn client_address(request: &Request, trust_proxy_headers: bool) -> String {
     if trust_proxy_headers {

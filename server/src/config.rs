@@ -5,7 +5,7 @@
 //! | `TLI_BIND` | address and port the server listens on | `127.0.0.1:3000` |
 //! | `TLI_DATA_DIR` | directory for the SQLite database and uploaded files | `./data` |
 //! | `DATABASE_URL` | `sqlite://PATH` or `postgres://USER@HOST:PORT/DB` | SQLite file in the data directory |
-//! | `TLI_SITE_DIR` | directory that holds the built browser assets (`pkg/`, `public/`) | `./target/site` |
+//! | `TLI_SITE_DIR` | directory that contains the built browser assets (`pkg/`, `public/`) | `./target/site` |
 //! | `TLI_LOG` | log filter in `tracing` `EnvFilter` syntax | `info,sqlx=warn` |
 //! | `TLI_LOG_FORMAT` | `human` or `json` | `human` |
 //! | `TLI_DB_MAX_CONNECTIONS` | database pool size, 1 to 1000 | 1 on SQLite, 10 on PostgreSQL |

@@ -4,7 +4,7 @@
 use axum::response::{Html, IntoResponse, Response};
 use http::StatusCode;
 
-/// A 500 page for an unexpected failure.
+/// Returns a 500 page for an unexpected failure.
 pub fn server_error(request_id: &str) -> Response {
     page(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -14,7 +14,7 @@ pub fn server_error(request_id: &str) -> Response {
     )
 }
 
-/// A 503 page for when the database cannot be reached.
+/// Returns a 503 page for when the database cannot be reached.
 pub fn database_unavailable(request_id: &str) -> Response {
     page(
         StatusCode::SERVICE_UNAVAILABLE,

@@ -1,7 +1,7 @@
 //! Binds the error that a plain form post carries back in the address (`__path` and
 //! `__err`, Leptos's way of showing server function errors without JavaScript) to the
-//! browser that made the post, so that nobody can put text of their own on a TLI Hub
-//! page through a crafted link.
+//! browser that made the post, so that a crafted link cannot put text of its own on
+//! a TLI Hub page.
 //!
 //! When a form post is redirected with an error, the response also sets a short-lived
 //! cookie with the error's SHA-256 hash. A page request whose `__err` does not match
@@ -22,7 +22,7 @@ fn hash(value: &str) -> String {
         .collect()
 }
 
-/// The value of `name` in a query string, still percent-encoded.
+/// Returns the value of `name` in a query string, still percent-encoded.
 fn query_value<'a>(query: &'a str, name: &str) -> Option<&'a str> {
     query
         .split('&')
@@ -41,16 +41,16 @@ fn cookie_value<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
 
 fn without_error_parameters(uri: &Uri) -> Option<Uri> {
     let query = uri.query()?;
-    let kept: Vec<&str> = query
+    let remaining: Vec<&str> = query
         .split('&')
         .filter(|pair| {
             !pair.starts_with("__err=") && !pair.starts_with("__path=") && !pair.is_empty()
         })
         .collect();
-    let path_and_query = if kept.is_empty() {
+    let path_and_query = if remaining.is_empty() {
         uri.path().to_owned()
     } else {
-        format!("{}?{}", uri.path(), kept.join("&"))
+        format!("{}?{}", uri.path(), remaining.join("&"))
     };
     path_and_query.parse().ok()
 }

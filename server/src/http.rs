@@ -35,7 +35,7 @@ use crate::form_errors::bind_form_errors;
 use crate::security::{reject_cross_site, security_headers};
 use crate::session_store::DatabaseSessionStore;
 
-/// Longest a request may take before the server gives up on it with 503, so that one
+/// Maximum time a request may take before the server ends it with 503, so that one
 /// stuck request cannot hold a connection forever.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long `/readyz` waits for the database before reporting it unreachable.
@@ -147,12 +147,12 @@ fn record_response(response: &Response, latency: Duration, span: &Span) {
     }
 }
 
-/// The process is up and serving.
+/// Responds with 200 while the process is up and serving.
 async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The process can reach its database.
+/// Responds with 200 when the database responds, and with 503 otherwise.
 async fn readyz(State(state): State<AppState>) -> Response {
     match tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
@@ -161,7 +161,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
         }
         Err(_) => {
-            tracing::warn!("readiness check: database did not answer in time");
+            tracing::warn!("readiness check: database timed out");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
         }
     }

@@ -72,8 +72,8 @@ fn main() -> ExitCode {
         Err(error) => return fail(&error),
     };
     let command = cli.command.unwrap_or(Command::Serve);
-    // The server logs its work; a one-off command logs only warnings unless TLI_LOG
-    // asks for more, so that its own output stays readable.
+    // The server logs its work. A one-off command logs only warnings unless TLI_LOG
+    // sets a filter, so that its own output stays readable.
     let (log_target, log_filter) = match command {
         Command::Serve => (telemetry::LogTarget::Stdout, config.log_filter.as_str()),
         _ if std::env::var_os("TLI_LOG").is_some() => {
@@ -97,14 +97,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints one line that says what failed and what to do, for startup errors.
+/// Prints a startup error as one line that states what failed and what to do.
 fn fail(message: &dyn std::fmt::Display) -> ExitCode {
     eprintln!("tli-hub: {message}");
     ExitCode::FAILURE
 }
 
-/// Invitation emails link to the server, so a command that sends them must know the
-/// address people use; the command's own defaults would name the wrong server.
+/// Returns an error unless TLI_PUBLIC_URL is set. Invitation emails link to the
+/// server, and a command's own default address would name the wrong one.
 fn require_public_url(config: &Config) -> Result<(), String> {
     match config.public_url {
         Some(_) => Ok(()),

@@ -212,7 +212,7 @@ pub fn parse(text: &str) -> Result<Vec<RosterRow>, Vec<RosterProblem>> {
     }
 }
 
-/// The 1-based line on which byte `offset` of `text` stands.
+/// Returns the 1-based line that contains byte `offset` of `text`.
 fn line_at(text: &str, offset: u64) -> u64 {
     let bytes = text.as_bytes();
     let mut end = (offset as usize).min(bytes.len());
@@ -223,7 +223,7 @@ fn line_at(text: &str, offset: u64) -> u64 {
     bytes[..end].iter().filter(|&&byte| byte == b'\n').count() as u64 + 1
 }
 
-/// What an import did, or would do with `--dry-run`.
+/// Counts of the changes an import made, or would make with `--dry-run`.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct ImportPlan {
     pub invitations: usize,

@@ -7,8 +7,8 @@ use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
 use crate::config::LogFormat;
 
-/// Where log lines go: standard output for the server, standard error for commands
-/// whose results go to standard output.
+/// Destination of log lines: standard output for the server, standard error for
+/// commands whose results go to standard output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogTarget {
     Stdout,

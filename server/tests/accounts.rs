@@ -72,8 +72,8 @@ async fn sign_in_returns_to_the_requested_page(backend: Backend) {
     app.stop().await;
 }
 
-/// A minimal SMTP server on loopback that accepts every message and hands each one's
-/// data to the test. It speaks just enough of RFC 5321 for lettre's client.
+/// Starts a minimal SMTP server on loopback that accepts every message and hands each one's
+/// data to the test. It implements just enough of RFC 5321 for lettre's client.
 async fn start_fake_smtp() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -598,7 +598,7 @@ async fn cross_site_requests_are_rejected(backend: Backend) {
         .collect();
     assert_eq!(names, ["Genuine"], "a forged request changed data");
 
-    // Reads never change state, so a cross-site GET is still answered.
+    // Reads never change state, so a cross-site GET still succeeds.
     let read = admin
         .get(app.url("/api/cohorts/list"))
         .header("sec-fetch-site", "cross-site")
@@ -808,7 +808,7 @@ async fn disabled_account_cannot_sign_in(backend: Backend) {
     app.stop().await;
 }
 
-/// The token in the link of the newest message to `to`, once at least `messages`
+/// Returns the token in the link of the newest message to `to`, once at least `messages`
 /// messages to `to` are in the outbox (reset emails are written after the reply).
 async fn token_from_outbox(app: &TestApp, to: &str, messages: usize) -> String {
     use sea_orm::QueryOrder;

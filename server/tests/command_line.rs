@@ -11,7 +11,7 @@ use serde_json::Value;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_tli-hub");
 
-/// A command with a clean environment: only PATH and the variables given.
+/// Builds a command with a clean environment: only PATH and the variables given.
 fn tli_hub(args: &[&str], vars: &[(&str, &str)]) -> Command {
     let mut command = Command::new(BINARY);
     command
@@ -154,12 +154,12 @@ async fn migrate_then_seed_twice_creates_demo_once() {
 /// Reads JSON log lines from the child's stdout until one satisfies `found`.
 fn read_log_until(
     lines: &mut impl Iterator<Item = Value>,
-    wanted: &str,
+    expected: &str,
     found: impl Fn(&Value) -> bool,
 ) -> Value {
     lines
         .find(|line| found(line))
-        .unwrap_or_else(|| panic!("the log never showed {wanted}"))
+        .unwrap_or_else(|| panic!("the log never showed {expected}"))
 }
 
 fn stop_with(child: &Child, signal: &str) {

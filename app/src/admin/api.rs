@@ -13,7 +13,8 @@ fn report_done(code: &str) {
     crate::context::redirect_to(&format!("/admin/users?done={code}"));
 }
 
-/// The confirmation for a `done` code on the users page; unknown codes show nothing.
+/// Returns the confirmation for a `done` code on the users page, or `None` for an
+/// unknown code.
 pub fn done_message(code: &str) -> Option<&'static str> {
     Some(match code {
         "invited" => "Invitation sent.",

@@ -21,7 +21,7 @@ use crate::entities::{audit_log, cohort_memberships, cohorts, outbox, users};
 use crate::error::AppError;
 use crate::mail;
 
-/// A `LIKE` pattern that matches `text` anywhere, with `%`, `_` and `\` in it taken
+/// Builds a `LIKE` pattern that matches `text` anywhere, with `%`, `_` and `\` in it taken
 /// literally.
 fn contains_pattern(text: &str) -> LikeExpr {
     let escaped = text
@@ -446,7 +446,7 @@ pub async fn set_disabled(
 }
 
 /// Adds (`add`) or removes a role. Adding a role the user already has, or removing one
-/// they lack, is an error that says so and changes nothing.
+/// they lack, is an error that states so and changes nothing.
 pub async fn change_role(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor_user_id: Option<i32>,

@@ -115,7 +115,7 @@ pub async fn sign_in(
     Ok(())
 }
 
-/// Whether `path` is a path on this site (`/fellow`, `/admin/users?q=a`), so that a
+/// Returns whether `path` is a path on this site (`/fellow`, `/admin/users?q=a`), so that a
 /// `next` value cannot send someone to another site after signing in.
 pub fn is_local_path(path: &str) -> bool {
     path.starts_with('/')
@@ -341,8 +341,8 @@ async fn set_password_with_token(
     active.password_hash = Set(Some(hash));
     let user = active.update(&transaction).await.map_err(db_failure)?;
 
-    // A new password ends every session and every other link, so that whoever may have
-    // known the old password, or held an older link, is locked out.
+    // A new password ends every session and voids every other link, so that anyone who
+    // knew the old password or kept an older link is locked out.
     tokens::revoke_unused(&transaction, user.id, purpose)
         .await
         .map_err(db_failure)?;

@@ -32,7 +32,7 @@ pub enum Role {
 impl Role {
     pub const ALL: [Role; 4] = [Role::Fellow, Role::Coach, Role::Reviewer, Role::Facilitator];
 
-    /// The name stored in the database and used in rosters and URLs.
+    /// Returns the name stored in the database and used in rosters and URLs.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Fellow => "fellow",
@@ -67,7 +67,7 @@ pub struct Membership {
     pub role: Role,
 }
 
-/// The signed-in person, as every request sees them.
+/// The signed-in person, as the server loads them for each request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
     pub id: i32,
@@ -94,7 +94,7 @@ impl CurrentUser {
             .any(|membership| membership.cohort_id == cohort_id)
     }
 
-    /// The home page a person lands on after signing in. A person with several roles
+    /// Returns the home page a person lands on after signing in. A person with several roles
     /// lands on the one that manages the most; the others are linked from there.
     pub fn home_path(&self) -> &'static str {
         if self.is_admin {
@@ -111,7 +111,7 @@ impl CurrentUser {
     }
 }
 
-/// Whoever sent the request.
+/// The sender of a request: a signed-in person or an anonymous visitor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Actor {
     #[default]
@@ -128,7 +128,7 @@ impl Actor {
     }
 }
 
-/// The actor of the request being handled. The server's session middleware puts it in
+/// Returns the actor of the request being handled. The server's session middleware puts it in
 /// the request; outside a request, and in the browser, it is `Anonymous`.
 pub fn current_actor() -> Actor {
     #[cfg(feature = "ssr")]

@@ -30,7 +30,7 @@ fn query_value(name: &'static str) -> Option<String> {
     use_query_map().with_untracked(|query| query.get(name))
 }
 
-/// How long "keep me signed in" lasts, in days, as the server is configured.
+/// Returns how long "keep me signed in" lasts, in days, as the server is configured.
 fn remember_me_days() -> u64 {
     #[cfg(feature = "ssr")]
     if let Some(state) = use_context::<crate::context::AppState>() {
@@ -113,7 +113,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     }
 }
 
-/// The password form shared by the reset and invitation pages.
+/// Renders the password form shared by the reset and invitation pages.
 #[component]
 fn NewPasswordForm(
     action_url: &'static str,

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::entities::auth_tokens;
 use crate::error::AppError;
 
-/// What a token lets its holder do.
+/// The action a token allows its holder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenPurpose {
     /// Set a first password and join; valid for 7 days.

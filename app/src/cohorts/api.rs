@@ -64,7 +64,7 @@ pub async fn create_cohort(name: String, year: String) -> Result<CohortSummary, 
     }
 }
 
-/// Lists the cohorts in which the caller holds `role` (`fellow`, `coach`, `reviewer` or
+/// Lists the cohorts in which the caller has `role` (`fellow`, `coach`, `reviewer` or
 /// `facilitator`).
 #[server(prefix = "/api", endpoint = "cohorts/mine", input = GetUrl)]
 pub async fn list_my_cohorts(role: String) -> Result<Vec<CohortSummary>, AppError> {

@@ -21,7 +21,7 @@ pub struct CohortSummary {
     pub year: i32,
 }
 
-/// A cohort's name for lists and menus, with its year added unless the name already
+/// Returns a cohort's name for lists and menus, with its year added unless the name already
 /// contains it (as in "Ohio 2027").
 pub fn cohort_label(name: &str, year: i32) -> String {
     if name.contains(&year.to_string()) {

@@ -28,7 +28,7 @@ pub fn CohortsPage() -> impl IntoView {
     }
 }
 
-/// The list and the form share one island, so that the list refreshes in place when
+/// Renders the list and the form in one island, so that the list refreshes in place when
 /// the form adds a cohort. The server renders it with the list it has just read.
 #[island]
 fn CohortsPanel(initial: Vec<CohortSummary>, can_create: bool) -> impl IntoView {

@@ -35,7 +35,8 @@ pub async fn list_by_ids(
     Ok(rows.into_iter().map(summary).collect())
 }
 
-/// Whether a cohort of the same year already has this name, ignoring letter case.
+/// Returns whether a cohort of the same year already has this name, ignoring
+/// letter case.
 pub async fn name_taken(db: &impl ConnectionTrait, cohort: &NewCohort) -> Result<bool, DbErr> {
     use sea_orm::PaginatorTrait;
     use sea_orm::sea_query::{Expr, ExprTrait, Func};
@@ -115,20 +116,20 @@ impl CohortDirectory {
         })
     }
 
-    /// Finds the one cohort that `text` names. The error says why none matched, or
+    /// Finds the one cohort that `text` names. The error states why none matched, or
     /// lists the cohorts between which `text` is ambiguous.
     pub fn resolve(&self, text: &str) -> Result<i32, String> {
-        let wanted = text.trim().to_lowercase();
+        let requested = text.trim().to_lowercase();
         let label = |cohort: &cohorts::Model| super::cohort_label(&cohort.name, cohort.year);
         let by_label: Vec<&cohorts::Model> = self
             .cohorts
             .iter()
-            .filter(|cohort| label(cohort).to_lowercase() == wanted)
+            .filter(|cohort| label(cohort).to_lowercase() == requested)
             .collect();
         let matches = if by_label.is_empty() {
             self.cohorts
                 .iter()
-                .filter(|cohort| cohort.name.to_lowercase() == wanted)
+                .filter(|cohort| cohort.name.to_lowercase() == requested)
                 .collect()
         } else {
             by_label

@@ -10,7 +10,7 @@ pub struct Model {
     pub occurred_at: DateTimeUtc,
     pub actor_user_id: Option<i32>,
     pub action: String,
-    /// What the action was about, in words (an email, "cohort 3", ...).
+    /// Subject of the action, in words (an email, a cohort name, a file name).
     pub subject: String,
     pub details: String,
     pub client_address: Option<String>,

@@ -1,5 +1,5 @@
 //! A failed sign-in, counted per account (`email:…`) and per client (`client:…`) to
-//! rate-limit guessing. Kept in the database so that every server sees the same count.
+//! rate-limit guessing. Stored in the database so that every server counts the same failures.
 
 use sea_orm::entity::prelude::*;
 

@@ -7,8 +7,8 @@ use crate::auth::{Action, CurrentUser, Role, authorize, current_actor};
 use crate::cohorts::{CohortSummary, list_my_cohorts};
 use crate::ui::ErrorNotice;
 
-/// What each home page will hold, listed until the features behind it arrive, so that
-/// people see where things will be.
+/// Returns the sections of each home page, with placeholder text until the features
+/// behind them arrive, so that people learn where things will be.
 fn sections(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
         Role::Fellow => &[

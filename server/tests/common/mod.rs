@@ -218,7 +218,7 @@ impl TestApp {
             .id
     }
 
-    /// A client with its own cookie jar, signed in as `email` with [`TEST_PASSWORD`].
+    /// Returns a client with its own cookie jar, signed in as `email` with [`TEST_PASSWORD`].
     pub async fn signed_in_client(&self, email: &str) -> reqwest::Client {
         let client = cookie_client();
         let response = client
@@ -236,7 +236,7 @@ impl TestApp {
         client
     }
 
-    /// A client signed in as an administrator, created on first use.
+    /// Returns a client signed in as an administrator, created on first use.
     pub async fn admin(&self) -> &reqwest::Client {
         self.admin.get_or_init(|| self.admin_client()).await
     }
@@ -340,7 +340,7 @@ impl TestApp {
     }
 }
 
-/// Longest a test waits for one response, so that a stuck request fails the test
+/// Maximum time a test waits for one response, so that a stuck request fails the test
 /// instead of hanging the run.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -358,7 +358,7 @@ async fn test_password_hash() -> String {
     .clone()
 }
 
-/// A client that keeps cookies and does not follow redirects.
+/// Returns a client that keeps cookies and does not follow redirects.
 pub fn cookie_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
