@@ -17,9 +17,15 @@ pub const ROLE_REMOVED: &str = "role_removed";
 pub const ADMIN_CREATED: &str = "admin_created";
 pub const ROSTER_IMPORTED: &str = "roster_imported";
 pub const COHORT_CREATED: &str = "cohort_created";
+pub const COHORT_UPDATED: &str = "cohort_updated";
+pub const FRAMEWORK_IMPORTED: &str = "framework_imported";
+pub const FRAMEWORK_EDITED: &str = "framework_edited";
+pub const DEFINITION_SAVED: &str = "definition_saved";
+pub const CHOICES_CHANGED_BY_STAFF: &str = "choices_changed_by_staff";
+pub const GROWTH_RATED_BY_COACH: &str = "growth_rated_by_coach";
 
 /// Every action, for the audit log's filter.
-pub const ALL_ACTIONS: [&str; 17] = [
+pub const ALL_ACTIONS: [&str; 23] = [
     SIGN_IN,
     SIGN_IN_FAILED,
     SIGN_IN_THROTTLED,
@@ -37,4 +43,10 @@ pub const ALL_ACTIONS: [&str; 17] = [
     ADMIN_CREATED,
     ROSTER_IMPORTED,
     COHORT_CREATED,
+    COHORT_UPDATED,
+    FRAMEWORK_IMPORTED,
+    FRAMEWORK_EDITED,
+    DEFINITION_SAVED,
+    CHOICES_CHANGED_BY_STAFF,
+    GROWTH_RATED_BY_COACH,
 ];

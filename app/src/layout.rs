@@ -24,6 +24,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <li><A href=home exact=true>"Home"</A></li>
                     {can_list_cohorts.then(|| view! { <li><A href="/cohorts">"Cohorts"</A></li> })}
                     {is_admin.then(|| view! {
+                        <li><A href="/admin/framework">"Framework"</A></li>
                         <li><A href="/admin/users">"Users"</A></li>
                         <li><A href="/admin/audit">"Audit log"</A></li>
                         <li><A href="/admin/outbox">"Outbox"</A></li>
@@ -33,7 +34,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <div class="account">
                 {match user {
                     Some(user) => view! {
-                        <span class="account-name">{user.display_name}</span>
+                        <a class="account-name" href="/account">{user.display_name}</a>
                         <form method="post" action=SignOut::url() class="inline-form">
                             <button type="submit" class="button-quiet">"Sign out"</button>
                         </form>

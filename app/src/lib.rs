@@ -10,6 +10,7 @@ pub mod cohorts;
 pub mod error;
 mod layout;
 pub mod pages;
+pub mod program;
 pub mod request;
 mod ui;
 
@@ -35,9 +36,12 @@ use leptos_router::{
 use crate::admin::{AdminHomePage, AuditLogPage, OutboxPage, UsersPage};
 use crate::auth::Role;
 use crate::auth::pages::{ForgotPasswordPage, InvitationPage, ResetPasswordPage, SignInPage};
-use crate::cohorts::CohortsPage;
+use crate::cohorts::{CohortPage, CohortsPage};
 use crate::layout::Layout;
-use crate::pages::{HomePage, NotFoundPage, RoleHomePage};
+use crate::pages::{AccountPage, HomePage, NotFoundPage, RoleHomePage};
+use crate::program::{
+    FellowPlanPage, FellowsPage, FrameworkPage, MicrocredentialPage, MyCompetenciesPage,
+};
 
 /// Renders the HTML document around the app. Server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -73,6 +77,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async/>
@@ -84,7 +89,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/outbox") view=OutboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/framework") view=FrameworkPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/microcredentials/:key") view=MicrocredentialPage ssr=SsrMode::Async/>
                     <Route path=path!("/cohorts") view=CohortsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id") view=CohortPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/competencies") view=MyCompetenciesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/fellows") view=FellowsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/fellows/:fellow") view=FellowPlanPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -86,3 +86,36 @@ fn url_encode(text: &str) -> String {
         })
         .collect()
 }
+
+/// Returns the value of `name` in the page's query string.
+pub fn query_param(name: &'static str) -> Option<String> {
+    leptos_router::hooks::use_query_map().with_untracked(|query| query.get(name))
+}
+
+/// The error a server function returned to this page after a plain form post, if any.
+pub fn posted_error<S>() -> Option<AppError>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    ServerAction::<S>::new()
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+}
+
+/// The error that the server function at `path` returned to this page after a plain
+/// form post, for server functions that exist on the server only.
+pub fn posted_error_from(path: &str) -> Option<AppError> {
+    use leptos::server::ServerActionError;
+    use leptos::server_fn::error::ServerFnUrlError;
+    use_context::<ServerActionError>()
+        .filter(|error| error.path() == path)
+        .map(|error| ServerFnUrlError::<AppError>::decode_err(error.err()))
+}
+
+/// Marks a name that program staff have not confirmed yet.
+#[component]
+pub fn PlaceholderBadge(show: bool) -> impl IntoView {
+    show.then(|| view! { <span class="badge">"Placeholder: confirm or edit"</span> })
+}

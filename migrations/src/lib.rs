@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261204_000001_programs_and_cohorts;
 mod m20261204_000002_accounts;
 mod m20261204_000003_session_owner;
+mod m20261204_000004_program_structure;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_programs_and_cohorts::Migration),
             Box::new(m20261204_000002_accounts::Migration),
             Box::new(m20261204_000003_session_owner::Migration),
+            Box::new(m20261204_000004_program_structure::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod error_pages;
 pub mod form_errors;
+pub mod framework_routes;
 pub mod http;
 pub mod roster;
 pub mod security;

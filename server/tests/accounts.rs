@@ -438,7 +438,197 @@ const ENDPOINTS: &[Endpoint] = &[
         input: "",
         allowed: Allowed::Only(STAFF),
     },
+    Endpoint {
+        method: "GET",
+        path: "/account",
+        input: "",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/account/time-zone",
+        input: "time_zone=America%2FChicago",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/framework",
+        input: "",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/framework/import",
+        input: "MULTIPART",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/framework/load-template",
+        input: "",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/framework/competency",
+        input: "id=COMPETENCY&name=Communication&description=&emerging=&developing=&performing=&transforming=",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/framework/competency/add",
+        input: "group_id=GROUP&name=Table+Competency",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/framework/group",
+        input: "id=GROUP&name=Overarching&description=",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/microcredentials",
+        input: "",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/microcredential",
+        input: "key=communication&version=",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/microcredential/save",
+        input: "key=communication&title=T&key_method=&method_components=&research=&resources=&reflection_prompt=",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/cohort",
+        input: "cohort_id=COHORT",
+        allowed: Allowed::Only(MEMBERS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/cohort/details",
+        input: "cohort_id=COHORT&name=Table+A&year=2027&affiliate=&time_zone=America%2FChicago",
+        allowed: Allowed::Only(MANAGERS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/cohort/term",
+        input: "term_id=TERM&season=spring&starts_on=2027-01-15&ends_on=2027-05-31&lock_date=&lock_time=",
+        allowed: Allowed::Only(MANAGERS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/cohort/module",
+        input: "module_id=MODULE&name=Learn&position=1&opens_on=&due_date=&due_time=",
+        allowed: Allowed::Only(MANAGERS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/cohort/module/add",
+        input: "term_id=TERM&name=Extra",
+        allowed: Allowed::Only(MANAGERS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/cohort/module/remove",
+        input: "module_id=FRESH_MODULE",
+        allowed: Allowed::Only(MANAGERS),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/plan",
+        input: "cohort_id=COHORT&fellow_id=",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/choices/first-term",
+        input: "cohort_id=COHORT&overarching[0]=COMPETENCY&overarching[1]=SECOND",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/choices/second-term",
+        input: "cohort_id=COHORT&pathway=&pathway_competency=&decc=",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/choices/change",
+        input: "cohort_id=COHORT&fellow_id=FELLOW&term=1&overarching[0]=COMPETENCY&overarching[1]=SECOND&reason=Table+check",
+        allowed: Allowed::Only(MANAGERS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/growth/rate",
+        input: "cohort_id=COHORT&fellow_id=&competency_id=COMPETENCY&moment=1-start&stage=2",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/cohort/fellows",
+        input: "cohort_id=COHORT",
+        allowed: Allowed::Only(COHORT_STAFF),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/admin/framework",
+        input: "",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/admin/microcredentials/{key}",
+        input: "",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/cohorts/{id}",
+        input: "",
+        allowed: Allowed::Only(MEMBERS),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/cohorts/{id}/competencies",
+        input: "",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/cohorts/{id}/fellows",
+        input: "",
+        allowed: Allowed::Only(COHORT_STAFF),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/cohorts/{id}/fellows/{fellow}",
+        input: "",
+        allowed: Allowed::Only(COHORT_STAFF),
+    },
 ];
+
+/// Everyone with a role in the table's cohort, and administrators.
+const MEMBERS: &[Persona] = &[
+    Persona::Admin,
+    Persona::Fellow,
+    Persona::Coach,
+    Persona::Reviewer,
+    Persona::Facilitator,
+];
+/// Those who manage the table's cohort.
+const MANAGERS: &[Persona] = &[Persona::Admin, Persona::Facilitator];
+/// Those who follow the table's cohort's fellows.
+const COHORT_STAFF: &[Persona] = &[Persona::Admin, Persona::Coach, Persona::Facilitator];
+/// A fellow's own plan. Administrators pass the policy and are then told that they
+/// are not a fellow of the cohort.
+const OWN_PLAN: &[Persona] = &[Persona::Admin, Persona::Fellow];
 
 fn persona_email(persona: Persona) -> String {
     format!("{persona:?}@test.example").to_lowercase()
@@ -471,6 +661,37 @@ async fn authorization_table_covers_every_endpoint(backend: Backend) {
     let cohort = app.create_cohort("Table A").await;
     let other_cohort = app.create_cohort("Table B").await;
     let target = app.create_user("target@test.example", false, &[]).await;
+    let template =
+        app::program::framework_store::parse_file(app::program::framework_store::DEFAULT_TEMPLATE)
+            .unwrap();
+    app::program::framework_store::import(&app.db, &template, None)
+        .await
+        .unwrap();
+    app::cohorts::schedule_store::create_schedule(
+        &app.db,
+        cohort,
+        "America/New_York".parse().unwrap(),
+        &app::cohorts::schedule_store::default_plan(2030),
+    )
+    .await
+    .unwrap();
+    let framework = app::program::framework_store::load_framework(&app.db)
+        .await
+        .unwrap();
+    let first_group = &framework.groups[0];
+    let term = app::entities::terms::Entity::find()
+        .filter(app::entities::terms::Column::CohortId.eq(cohort))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let module = app::entities::modules::Entity::find()
+        .filter(app::entities::modules::Column::TermId.eq(term.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut fellow = 0;
     for persona in PERSONAS {
         let roles: Vec<(i32, Role)> = match persona {
             Persona::Fellow => vec![(cohort, Role::Fellow)],
@@ -481,8 +702,12 @@ async fn authorization_table_covers_every_endpoint(backend: Backend) {
             Persona::Anonymous | Persona::Admin => vec![],
         };
         if persona != Persona::Anonymous {
-            app.create_user(&persona_email(persona), persona == Persona::Admin, &roles)
+            let id = app
+                .create_user(&persona_email(persona), persona == Persona::Admin, &roles)
                 .await;
+            if persona == Persona::Fellow {
+                fellow = id;
+            }
         }
     }
 
@@ -494,10 +719,37 @@ async fn authorization_table_covers_every_endpoint(backend: Backend) {
                 Persona::Anonymous => cookie_client(),
                 _ => app.signed_in_client(&persona_email(persona)).await,
             };
-            let input = endpoint
-                .input
-                .replace("TARGET", &target.to_string())
-                .replace("COHORT", &cohort.to_string());
+            let fresh_module = if endpoint.input.contains("FRESH_MODULE") {
+                use sea_orm::ActiveModelTrait;
+                app::entities::modules::ActiveModel {
+                    term_id: sea_orm::ActiveValue::Set(term.id),
+                    name: sea_orm::ActiveValue::Set("Removable".into()),
+                    position: sea_orm::ActiveValue::Set(9),
+                    ..Default::default()
+                }
+                .insert(&app.db)
+                .await
+                .unwrap()
+                .id
+            } else {
+                0
+            };
+            let substitute = |text: &str| {
+                text.replace("FRESH_MODULE", &fresh_module.to_string())
+                    .replace("TARGET", &target.to_string())
+                    .replace("COHORT", &cohort.to_string())
+                    .replace("COMPETENCY", &first_group.competencies[0].id.to_string())
+                    .replace("SECOND", &first_group.competencies[1].id.to_string())
+                    .replace("GROUP", &first_group.id.to_string())
+                    .replace("TERM", &term.id.to_string())
+                    .replace("MODULE", &module.id.to_string())
+                    .replace("FELLOW", &fellow.to_string())
+                    .replace("{id}", &cohort.to_string())
+                    .replace("{key}", "communication")
+                    .replace("{fellow}", &fellow.to_string())
+            };
+            let input = substitute(endpoint.input);
+            let path = substitute(endpoint.path);
             let response = if endpoint.method == "GET" {
                 let query = if input.is_empty() {
                     String::new()
@@ -505,13 +757,25 @@ async fn authorization_table_covers_every_endpoint(backend: Backend) {
                     format!("?{input}")
                 };
                 client
-                    .get(app.url(&format!("{}{query}", endpoint.path)))
+                    .get(app.url(&format!("{path}{query}")))
+                    .send()
+                    .await
+                    .unwrap()
+            } else if input == "MULTIPART" {
+                let form = reqwest::multipart::Form::new().part(
+                    "file",
+                    reqwest::multipart::Part::bytes(b"{}".to_vec()).file_name("framework.json"),
+                );
+                client
+                    .post(app.url(&path))
+                    .header("accept", "application/json")
+                    .multipart(form)
                     .send()
                     .await
                     .unwrap()
             } else {
                 client
-                    .post(app.url(endpoint.path))
+                    .post(app.url(&path))
                     .header("content-type", "application/x-www-form-urlencoded")
                     .header("accept", "application/json")
                     .body(input)

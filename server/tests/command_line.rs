@@ -149,6 +149,65 @@ async fn migrate_then_seed_twice_creates_demo_once() {
         .unwrap()
         .unwrap();
     assert_eq!(programs.try_get::<i64>("", "n").unwrap(), 1);
+
+    let count = |sql: &'static str| {
+        let db = &db;
+        async move {
+            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get::<i64>("", "n")
+                .unwrap()
+        }
+    };
+    let fellows_per_cohort = |name: &'static str| {
+        let db = &db;
+        async move {
+            db.query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM cohort_memberships m JOIN cohorts c ON c.id = m.cohort_id WHERE c.name = ? AND m.role = 'fellow'",
+                [name.into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap()
+        }
+    };
+    assert_eq!(fellows_per_cohort("Ohio 2027").await, 24);
+    assert_eq!(fellows_per_cohort("Nevada 2027").await, 16);
+    assert_eq!(count("SELECT COUNT(*) AS n FROM competencies").await, 21);
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM microcredentials").await,
+        21
+    );
+    assert_eq!(count("SELECT COUNT(*) AS n FROM terms").await, 4);
+    let chosen = count("SELECT COUNT(*) AS n FROM competency_choices").await;
+    assert!(
+        chosen > 0 && chosen < 40,
+        "some fellows have chosen: {chosen}"
+    );
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT display_name) AS n FROM users").await,
+        count("SELECT COUNT(*) AS n FROM users").await,
+        "generated names are all different"
+    );
+    // The first term is in progress, with a closed, an open and an upcoming module.
+    let today = chrono::Utc::now().date_naive().to_string();
+    let in_progress = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM terms WHERE position = 1 AND starts_on <= ? AND ends_on >= ?",
+            [today.clone().into(), today.into()],
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(in_progress, 2);
 }
 
 /// Reads JSON log lines from the child's stdout until one satisfies `found`.

@@ -125,13 +125,27 @@ async fn cohort_created_by_server_function_persists(backend: Backend) {
         .collect();
     assert_eq!(names, ["Nuevo México 2027"]);
 
+    // A new cohort starts with spring and fall terms of Learn, Design, Do and Reflect.
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let terms = app::entities::terms::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    let seasons: Vec<&str> = terms.iter().map(|term| term.season.as_str()).collect();
+    assert_eq!(seasons, ["spring", "fall"]);
+    let modules = app::entities::modules::Entity::find()
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(modules, 8);
+
     let page = app.admin_get("/cohorts").await;
     assert_eq!(page.status(), 200);
     assert!(
         page.text()
             .await
             .unwrap()
-            .contains("<td>Nuevo México 2027</td>")
+            .contains(">Nuevo México 2027</a></td>")
     );
 
     app.stop().await;
@@ -229,7 +243,7 @@ async fn form_post_without_javascript_redirects_back(backend: Backend) {
     assert_eq!(location.trim_end_matches('?'), app.url("/cohorts"));
 
     let page = app.admin_get("/cohorts").await.text().await.unwrap();
-    assert!(page.contains("<td>Nevada 2027</td>"));
+    assert!(page.contains(">Nevada 2027</a></td>"));
 
     app.stop().await;
 }

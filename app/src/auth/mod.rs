@@ -75,6 +75,9 @@ pub struct CurrentUser {
     pub display_name: String,
     pub is_admin: bool,
     pub memberships: Vec<Membership>,
+    /// The IANA time zone the person chose for reading times; `None` shows each
+    /// cohort's own zone.
+    pub time_zone: Option<String>,
 }
 
 impl CurrentUser {

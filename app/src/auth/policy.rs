@@ -23,6 +23,20 @@ pub enum Action {
     ViewAuditLog,
     /// Read the mail outbox.
     ViewOutbox,
+    /// Read the competency framework and the micro-credential definitions.
+    ViewFramework,
+    /// Import, export and edit the framework and the micro-credential definitions.
+    ManageFramework,
+    /// Change a cohort's details, terms, modules, deadlines and lock dates.
+    ManageCohort(i32),
+    /// Choose one's own competencies and rate one's own growth in a cohort.
+    ChooseOwnCompetencies(i32),
+    /// See the fellows of a cohort with their choices and growth ratings.
+    ViewFellowProgress(i32),
+    /// Add a coach's growth rating for a fellow of a cohort.
+    RateFellowGrowth(i32),
+    /// Change a fellow's competency choices, also after they lock.
+    ChangeFellowChoices(i32),
 }
 
 /// Returns `Ok` when `actor` may perform `action`. Anonymous callers get
@@ -39,9 +53,21 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), AppError> {
         Action::ViewRoleHome(role) => user.has_role(role),
         Action::ListCohorts => user.has_role(Role::Facilitator) || user.has_role(Role::Coach),
         Action::ViewCohort(cohort_id) => user.is_member_of(cohort_id),
-        Action::CreateCohort | Action::ManageUsers | Action::ViewAuditLog | Action::ViewOutbox => {
-            false
+        Action::ViewFramework => true,
+        Action::ManageCohort(cohort_id) | Action::ChangeFellowChoices(cohort_id) => {
+            user.has_role_in(cohort_id, Role::Facilitator)
         }
+        Action::ChooseOwnCompetencies(cohort_id) => user.has_role_in(cohort_id, Role::Fellow),
+        Action::ViewFellowProgress(cohort_id) => {
+            user.has_role_in(cohort_id, Role::Facilitator)
+                || user.has_role_in(cohort_id, Role::Coach)
+        }
+        Action::RateFellowGrowth(cohort_id) => user.has_role_in(cohort_id, Role::Coach),
+        Action::CreateCohort
+        | Action::ManageUsers
+        | Action::ViewAuditLog
+        | Action::ViewOutbox
+        | Action::ManageFramework => false,
     };
     if allowed {
         Ok(())
@@ -65,6 +91,7 @@ mod tests {
                 .iter()
                 .map(|&(cohort_id, role)| Membership { cohort_id, role })
                 .collect(),
+            time_zone: None,
         })
     }
 
@@ -117,5 +144,42 @@ mod tests {
             Err(AppError::Forbidden)
         );
         assert_eq!(authorize(&facilitator, Action::ListCohorts), Ok(()));
+    }
+
+    #[test]
+    fn cohort_staff_powers_stay_in_their_cohort() {
+        let facilitator = user(false, &[(1, Role::Facilitator), (2, Role::Fellow)]);
+        assert_eq!(authorize(&facilitator, Action::ManageCohort(1)), Ok(()));
+        assert_eq!(
+            authorize(&facilitator, Action::ChangeFellowChoices(1)),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&facilitator, Action::ManageCohort(2)),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            authorize(&facilitator, Action::ChooseOwnCompetencies(2)),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&facilitator, Action::ChooseOwnCompetencies(1)),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            authorize(&facilitator, Action::ManageFramework),
+            Err(AppError::Forbidden)
+        );
+        let coach = user(false, &[(1, Role::Coach)]);
+        assert_eq!(authorize(&coach, Action::RateFellowGrowth(1)), Ok(()));
+        assert_eq!(authorize(&coach, Action::ViewFellowProgress(1)), Ok(()));
+        assert_eq!(
+            authorize(&coach, Action::ChangeFellowChoices(1)),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            authorize(&coach, Action::RateFellowGrowth(2)),
+            Err(AppError::Forbidden)
+        );
     }
 }

@@ -88,6 +88,7 @@ pub async fn current_user(
         display_name: user.display_name,
         is_admin: user.is_admin,
         memberships,
+        time_zone: user.time_zone,
     })
 }
 

@@ -44,7 +44,21 @@ pub async fn create_cohort(name: String, year: String) -> Result<CohortSummary, 
         Ok(false) => {}
         Err(error) => return fail(map_db_error(error, "")),
     }
-    match super::store::insert(&db, &cohort).await {
+    let inserted = async {
+        use sea_orm::TransactionTrait;
+        let txn = db.begin().await?;
+        let created = super::store::insert(&txn, &cohort).await?;
+        super::schedule_store::create_schedule(
+            &txn,
+            created.id,
+            chrono_tz::America::New_York,
+            &super::schedule_store::default_plan(created.year),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok::<_, sea_orm::DbErr>(created)
+    };
+    match inserted.await {
         Ok(created) => {
             tracing::info!(cohort.id = created.id, "cohort created");
             audit::record(

@@ -3,6 +3,11 @@
 mod api;
 pub mod input;
 mod page;
+pub mod schedule;
+pub mod schedule_api;
+mod schedule_page;
+#[cfg(feature = "ssr")]
+pub mod schedule_store;
 #[cfg(feature = "ssr")]
 pub mod store;
 
@@ -10,6 +15,7 @@ pub use api::{
     CreateCohort, ListCohorts, ListMyCohorts, create_cohort, list_cohorts, list_my_cohorts,
 };
 pub use page::CohortsPage;
+pub use schedule_page::{CohortPage, DeadlineText, TimeZoneOptions, cohort_id_param};
 
 use serde::{Deserialize, Serialize};
 

@@ -85,7 +85,7 @@ fn CohortList(cohorts: Vec<CohortSummary>) -> impl IntoView {
                     .into_iter()
                     .map(|cohort| view! {
                         <tr>
-                            <td>{cohort.name}</td>
+                            <td><a href=format!("/cohorts/{}", cohort.id)>{cohort.name}</a></td>
                             <td>{cohort.year}</td>
                         </tr>
                     })

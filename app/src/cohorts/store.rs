@@ -167,6 +167,8 @@ mod tests {
             program_id: 1,
             name: name.to_owned(),
             year,
+            affiliate: String::new(),
+            time_zone: "America/New_York".into(),
             created_at: Utc::now(),
         }
     }

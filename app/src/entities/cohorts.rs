@@ -10,6 +10,10 @@ pub struct Model {
     pub program_id: i32,
     pub name: String,
     pub year: i32,
+    /// The state or local association that runs the cohort.
+    pub affiliate: String,
+    /// IANA time zone in which the cohort's deadlines are set.
+    pub time_zone: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -9,6 +9,8 @@ pub struct Model {
     pub id: i32,
     #[sea_orm(unique)]
     pub name: String,
+    /// The title of the competency framework the program uses.
+    pub framework_name: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -17,6 +17,8 @@ pub struct Model {
     pub is_admin: bool,
     pub disabled: bool,
     pub created_at: DateTimeUtc,
+    /// IANA time zone in which the person reads times; `None` shows each cohort's own.
+    pub time_zone: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

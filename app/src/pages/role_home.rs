@@ -80,7 +80,7 @@ pub fn RoleHomePage(role: Role) -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading your cohorts…"</p> }>
                 {move || Suspend::new(async move {
                     match cohorts.await {
-                        Ok(list) => view! { <CohortNames cohorts=list/> }.into_any(),
+                        Ok(list) => view! { <CohortNames cohorts=list role/> }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}
@@ -98,13 +98,26 @@ pub fn RoleHomePage(role: Role) -> impl IntoView {
 }
 
 #[component]
-fn CohortNames(cohorts: Vec<CohortSummary>) -> impl IntoView {
+fn CohortNames(cohorts: Vec<CohortSummary>, role: Role) -> impl IntoView {
     if cohorts.is_empty() {
         return view! { <p>"You have this role in no cohort right now."</p> }.into_any();
     }
     view! {
         <ul>
-            {cohorts.into_iter().map(|cohort| view! { <li>{crate::cohorts::cohort_label(&cohort.name, cohort.year)}</li> }).collect_view()}
+            {cohorts.into_iter().map(|cohort| {
+                let id = cohort.id;
+                let extra = match role {
+                    Role::Fellow => Some((format!("/cohorts/{id}/competencies"), "my competencies and growth")),
+                    Role::Coach | Role::Facilitator => Some((format!("/cohorts/{id}/fellows"), "fellows and their choices")),
+                    Role::Reviewer => None,
+                };
+                view! {
+                    <li>
+                        <a href=format!("/cohorts/{id}")>{crate::cohorts::cohort_label(&cohort.name, cohort.year)}</a>
+                        {extra.map(|(href, label)| view! { " · " <a href=href>{label}</a> })}
+                    </li>
+                }
+            }).collect_view()}
         </ul>
     }
     .into_any()
