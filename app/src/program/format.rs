@@ -25,7 +25,7 @@ pub struct FrameworkFile {
     pub microcredentials: Vec<MicrocredentialEntry>,
 }
 
-/// What a group of competencies is for in fellows' choices.
+/// The role of a group of competencies in fellows' choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupKind {
@@ -87,7 +87,7 @@ pub struct CompetencyEntry {
     pub stages: StageDescriptors,
 }
 
-/// What the competency looks like at each of the four stages.
+/// Descriptions of the competency at each of the four stages.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StageDescriptors {

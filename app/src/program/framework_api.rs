@@ -161,7 +161,7 @@ async fn import_text(text: &str, actor_user_id: Option<i32>, source: &str) -> Re
     use crate::context::{db, db_failure, fail, redirect_to};
     use sea_orm::TransactionTrait;
 
-    let refused = |problems: Vec<String>| {
+    let rejected = |problems: Vec<String>| {
         AppError::invalid(
             "file",
             problems_message(
@@ -172,14 +172,14 @@ async fn import_text(text: &str, actor_user_id: Option<i32>, source: &str) -> Re
     };
     let file = match framework_store::parse_file(text) {
         Ok(file) => file,
-        Err(SaveError::Invalid(problems)) => return fail(refused(problems)),
+        Err(SaveError::Invalid(problems)) => return fail(rejected(problems)),
         Err(SaveError::Db(error)) => return Err(db_failure(error)),
     };
     let db = db()?;
     let txn = db.begin().await.map_err(db_failure)?;
     let report = match framework_store::import(&txn, &file, actor_user_id).await {
         Ok(report) => report,
-        Err(SaveError::Invalid(problems)) => return fail(refused(problems)),
+        Err(SaveError::Invalid(problems)) => return fail(rejected(problems)),
         Err(SaveError::Db(error)) => return Err(db_failure(error)),
     };
     audit::record(

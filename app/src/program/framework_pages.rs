@@ -114,7 +114,7 @@ fn ImportExport() -> impl IntoView {
                         "Items are matched by key. Items missing from the file are removed unless fellows or reviews use them. Definitions that reviews used get a new version. If anything is wrong, nothing changes."
                     </p>
                 </div>
-                <button type="submit">"Import"</button>
+                <button type="submit">"Import framework"</button>
             </form>
             <form method="post" action=LoadDefaultTemplate::url() class="inline-form">
                 <button type="submit" class="button-small">"Load the default TLI template"</button>

@@ -311,8 +311,9 @@ fn SecondTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> 
                         }).collect_view()}
                         <FieldError id="pathway-competency-error" message=errors.pathway_competency/>
                     </fieldset>
-                    <fieldset aria-describedby="decc-error">
+                    <fieldset aria-describedby="decc-hint decc-error">
                         <legend>"DECC focus area"</legend>
+                        <p id="decc-hint" class="hint">"Choose the diversity, equity and cultural competence focus area that relates best to your pathway."</p>
                         {decc.into_iter().map(|competency| {
                             let id = format!("decc-{}", competency.id);
                             view! {
