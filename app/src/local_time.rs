@@ -69,21 +69,22 @@ pub fn resolve(
     match zone.from_local_datetime(&local) {
         LocalResult::Single(instant) => Ok(instant.with_timezone(&Utc)),
         LocalResult::Ambiguous(earlier, later) => {
-            let pick = offset.map(str::trim).and_then(|chosen| {
+            let pick = offset.and_then(|chosen| {
                 [earlier, later]
                     .into_iter()
-                    .find(|candidate| offset_text(candidate) == chosen)
+                    .find(|candidate| offset_matches(candidate, chosen))
             });
             match pick {
                 Some(instant) => Ok(instant.with_timezone(&Utc)),
                 None => Err(AppError::invalid(
                     field,
                     format!(
-                        "{} happens twice in {} because clocks are set back that night. Choose {} or {}.",
+                        "{} happens twice in {} because clocks are set back that night. Choose {} or {} by entering its UTC offset, such as {}.",
                         describe_local(&local),
                         zone.name(),
                         describe_choice(&earlier),
                         describe_choice(&later),
+                        offset_text(&later),
                     ),
                 )),
             }
@@ -123,7 +124,40 @@ fn gap_edges(zone: Tz, local: NaiveDateTime) -> (DateTime<Tz>, DateTime<Tz>) {
     (fallback, fallback)
 }
 
-fn offset_text(instant: &DateTime<Tz>) -> String {
+/// Returns whether `chosen` names the UTC offset of `candidate`. It accepts the forms
+/// people type: `-04:00`, `-4`, `-4:00`, `-0400`, `UTC-04:00`, `GMT-4`, or the zone
+/// abbreviation such as `EDT`.
+fn offset_matches(candidate: &DateTime<Tz>, chosen: &str) -> bool {
+    let chosen = chosen.trim();
+    if chosen.eq_ignore_ascii_case(&candidate.format("%Z").to_string()) {
+        return true;
+    }
+    let upper = chosen.to_ascii_uppercase();
+    let bare = upper
+        .strip_prefix("UTC")
+        .or_else(|| upper.strip_prefix("GMT"))
+        .unwrap_or(&upper)
+        .trim();
+    let (sign, digits) = match bare.chars().next() {
+        Some('-') => (-1, &bare[1..]),
+        Some('+') => (1, &bare[1..]),
+        _ => return false,
+    };
+    let (hours, minutes) = match digits.split_once(':') {
+        Some((hours, minutes)) => (hours, minutes),
+        None if digits.len() == 4 => digits.split_at(2),
+        None => (digits, "0"),
+    };
+    match (hours.parse::<i32>(), minutes.parse::<i32>()) {
+        (Ok(hours), Ok(minutes)) if hours <= 14 && minutes < 60 => {
+            sign * (hours * 3600 + minutes * 60) == candidate.offset().fix().local_minus_utc()
+        }
+        _ => false,
+    }
+}
+
+/// Formats `instant`'s UTC offset as `-04:00`.
+pub fn offset_text(instant: &DateTime<Tz>) -> String {
     let seconds = instant.offset().fix().local_minus_utc();
     let sign = if seconds < 0 { '-' } else { '+' };
     let minutes = seconds.abs() / 60;
@@ -235,6 +269,13 @@ mod tests {
             )
             .is_err()
         );
+        for typed in ["-5", "-5:00", "-0500", "UTC-05:00", "gmt-5", "EST", " est "] {
+            assert_eq!(
+                resolve("deadline", new_york(), "2027-11-07", "01:30", Some(typed)),
+                Ok(standard),
+                "offset typed as {typed:?}"
+            );
+        }
     }
 
     #[test]

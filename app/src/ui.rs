@@ -119,3 +119,15 @@ pub fn posted_error_from(path: &str) -> Option<AppError> {
 pub fn PlaceholderBadge(show: bool) -> impl IntoView {
     show.then(|| view! { <span class="badge">"Placeholder: confirm or edit"</span> })
 }
+
+/// Sets the page title from text that people typed, such as a cohort or fellow's name.
+/// leptos_meta writes a formatted title into the `<title>` element without escaping
+/// it, so the text is escaped here.
+#[component]
+pub fn UserTitle(#[prop(into)] text: String) -> impl IntoView {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    view! { <leptos_meta::Title text=escaped/> }
+}

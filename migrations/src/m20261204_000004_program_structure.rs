@@ -292,6 +292,48 @@ impl MigrationTrait for Migration {
                         (Users::Table, Users::Id),
                         ForeignKeyAction::Cascade,
                     ))
+                    .foreign_key(&mut foreign_key(
+                        "fk_competency_choices_overarching_first",
+                        (
+                            CompetencyChoices::Table,
+                            CompetencyChoices::OverarchingFirstId,
+                        ),
+                        (Competencies::Table, Competencies::Id),
+                        ForeignKeyAction::Restrict,
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "fk_competency_choices_overarching_second",
+                        (
+                            CompetencyChoices::Table,
+                            CompetencyChoices::OverarchingSecondId,
+                        ),
+                        (Competencies::Table, Competencies::Id),
+                        ForeignKeyAction::Restrict,
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "fk_competency_choices_pathway",
+                        (CompetencyChoices::Table, CompetencyChoices::PathwayGroupId),
+                        (CompetencyGroups::Table, CompetencyGroups::Id),
+                        ForeignKeyAction::Restrict,
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "fk_competency_choices_pathway_competency",
+                        (
+                            CompetencyChoices::Table,
+                            CompetencyChoices::PathwayCompetencyId,
+                        ),
+                        (Competencies::Table, Competencies::Id),
+                        ForeignKeyAction::Restrict,
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "fk_competency_choices_decc",
+                        (
+                            CompetencyChoices::Table,
+                            CompetencyChoices::DeccCompetencyId,
+                        ),
+                        (Competencies::Table, Competencies::Id),
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;

@@ -1,5 +1,6 @@
-//! The framework file download. It is a plain route rather than a server function so
-//! that browsers save it as a file.
+//! The framework file download, and the guard in front of the framework upload. The
+//! download is a plain route rather than a server function so that browsers save it as
+//! a file.
 
 use app::auth::{Action, Actor, authorize};
 use app::context::AppState;
@@ -48,4 +49,33 @@ pub async fn export_framework(
                 .into_response()
         }
     }
+}
+
+/// Rejects posts to the framework import that are not `multipart/form-data` uploads
+/// with a boundary, which the server function's decoder cannot handle.
+pub async fn require_multipart_import(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if request.method() == http::Method::POST && request.uri().path() == app::program::IMPORT_URL {
+        let is_multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| {
+                value
+                    .to_ascii_lowercase()
+                    .starts_with("multipart/form-data")
+                    && value.contains("boundary=")
+            });
+        if !is_multipart {
+            tracing::warn!("framework import posted without a multipart body");
+            return (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Upload the framework file as multipart/form-data with the file in a field named \"file\".",
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
 }

@@ -94,6 +94,9 @@ pub fn router(state: AppState) -> Router {
             identify_caller,
         ))
         .layer(sessions)
+        .layer(middleware::from_fn(
+            crate::framework_routes::require_multipart_import,
+        ))
         .layer(middleware::from_fn(reject_cross_site))
         .layer(middleware::from_fn(bind_form_errors))
         .with_state(state)

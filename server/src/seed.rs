@@ -442,7 +442,7 @@ async fn seed_choices(
         .await
         .map_err(failed)?;
         if index % 3 == 0 {
-            let pathway = pathways[index % pathways.len()];
+            let pathway = pathways[(index / 3) % pathways.len()];
             if let Some(competency) = pathway
                 .competencies
                 .get(index % pathway.competencies.len().max(1))
@@ -473,7 +473,7 @@ async fn seed_choices(
                     moment: "start",
                     stage: 1 + ((index + offset) % 3) as i32,
                     rated_by: fellow_id,
-                    by_coach: false,
+                    rater_role: "fellow",
                     note: String::new(),
                     at: Utc::now(),
                 },

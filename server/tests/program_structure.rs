@@ -5,7 +5,7 @@
 mod common;
 
 use app::auth::Role;
-use app::cohorts::schedule_store::{create_schedule, default_plan};
+use app::cohorts::schedule_store::{TermPlan, create_schedule};
 use app::entities::{audit_log, competency_choices, microcredential_versions, reviews, terms};
 use app::program::FrameworkView;
 use app::program::format::GroupKind;
@@ -37,14 +37,28 @@ async fn arrange(app: &TestApp) -> (i32, i32) {
         .await
         .expect("import the template");
     let cohort = app.create_cohort("Structure").await;
-    create_schedule(
-        &app.db,
-        cohort,
-        "America/New_York".parse().unwrap(),
-        &default_plan(2030),
-    )
-    .await
-    .expect("create the schedule");
+    // The first term is under way and its choices are still open.
+    let today = chrono::Utc::now().date_naive();
+    let days = chrono::Duration::days;
+    let plan = [
+        TermPlan {
+            position: 1,
+            season: "spring",
+            starts_on: today - days(30),
+            ends_on: today + days(60),
+            choices_lock_on: today + days(30),
+        },
+        TermPlan {
+            position: 2,
+            season: "fall",
+            starts_on: today + days(90),
+            ends_on: today + days(180),
+            choices_lock_on: today + days(120),
+        },
+    ];
+    create_schedule(&app.db, cohort, "America/New_York".parse().unwrap(), &plan)
+        .await
+        .expect("create the schedule");
     let fellow = app
         .create_user("fellow@test.example", false, &[(cohort, Role::Fellow)])
         .await;
@@ -202,6 +216,18 @@ async fn bad_framework_files_are_refused_and_change_nothing(backend: Backend) {
         assert_eq!(export(&app).await, before, "a refused import changed data");
     }
 
+    // A post that is not a file upload gets a clear status instead of a failure.
+    let not_multipart = app
+        .admin_post_form("/api/framework/import", &[("file", "{}")])
+        .await;
+    assert_eq!(not_multipart.status(), 415);
+
+    // A file that starts with a byte-order mark is read like any other.
+    assert_eq!(
+        import(&app, &format!("\u{FEFF}{before}")).await.status(),
+        200
+    );
+
     // A plain form post comes back to the page with the message.
     let form = reqwest::multipart::Form::new().part(
         "file",
@@ -254,6 +280,38 @@ async fn removing_a_chosen_competency_is_refused(backend: Backend) {
     assert!(
         message.contains("\"Communication\" (communication) is missing from the file, but fellows have chosen or rated it"),
         "{message}"
+    );
+    assert_eq!(export(&app).await, before);
+
+    // An in-use competency keeps its group, and its group keeps its kind.
+    let mut file: Value = serde_json::from_str(&before).unwrap();
+    let moved = file["groups"][0]["competencies"]
+        .as_array_mut()
+        .unwrap()
+        .remove(0);
+    let decc = file["groups"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|group| group["kind"] == "decc")
+        .unwrap();
+    decc["competencies"].as_array_mut().unwrap().push(moved);
+    let response = import(&app, &serde_json::to_string_pretty(&file).unwrap()).await;
+    assert_eq!(response.status(), 422);
+    let message = error_message(response).await;
+    assert!(
+        message.contains("moves from group \"overarching\" to \"decc\""),
+        "{message}"
+    );
+    let mut file: Value = serde_json::from_str(&before).unwrap();
+    file["groups"][0]["kind"] = "pathway".into();
+    file["groups"][1]["kind"] = "overarching".into();
+    let response = import(&app, &serde_json::to_string_pretty(&file).unwrap()).await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        error_message(response)
+            .await
+            .contains("changes from kind \"overarching\" to \"pathway\"")
     );
     assert_eq!(export(&app).await, before);
 
@@ -920,6 +978,43 @@ async fn deadlines_are_utc_and_daylight_saving_gaps_are_refused(backend: Backend
         stored().await.choices_lock_at.unwrap().to_rfc3339(),
         "2027-02-10T22:00:00+00:00"
     );
+
+    // Saving the term again with the time as the form shows it (in the zone the lock
+    // was entered in) keeps the same instant.
+    assert_eq!(save("2027-02-10", "17:00", "").await.status(), 200);
+    let resaved = stored().await;
+    assert_eq!(
+        resaved.choices_lock_at.unwrap().to_rfc3339(),
+        "2027-02-10T22:00:00+00:00"
+    );
+    assert_eq!(
+        resaved.choices_lock_zone.as_deref(),
+        Some("America/New_York")
+    );
+
+    // Names people type are escaped in the page title as well as in the page.
+    let hostile = "Ohio</title><meta http-equiv=\"refresh\" content=\"0;url=/x\">";
+    let renamed = app
+        .admin_post_form(
+            "/api/cohort/details",
+            &[
+                ("cohort_id", &cohort.to_string()),
+                ("name", hostile),
+                ("year", "2027"),
+                ("affiliate", ""),
+                ("time_zone", "America/Chicago"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status(), 200);
+    let page = app
+        .admin_get(&format!("/cohorts/{cohort}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("<meta http-equiv"), "{page}");
+    assert!(page.contains("Ohio&lt;/title&gt;"), "{page}");
     owned_app.stop().await;
 }
 
@@ -993,6 +1088,7 @@ async fn growth_ratings_keep_their_history(backend: Backend) {
         ("1-start", "5", "Choose a stage"),
         ("1-start", "", "Choose a stage"),
         ("3-end", "2", "Choose when the rating is for"),
+        ("2-end", "2", "Its end-of-term rating opens on"),
     ] {
         let response = rate(fellow.clone(), String::new(), first.clone(), moment, stage).await;
         assert_eq!(response.status(), 422);

@@ -17,6 +17,9 @@ pub struct Deadline {
     /// Date and time in the entry zone, for the edit form.
     pub local_date: String,
     pub local_time: String,
+    /// The UTC offset in the entry zone, such as `-05:00`, which tells apart a local
+    /// time that happens twice.
+    pub offset: String,
     pub zone: String,
     pub passed: bool,
 }

@@ -210,7 +210,13 @@ async fn module_for_manager(
         Err(_) => None,
     };
     let Some(module) = module else {
-        authorized(Action::CreateCohort)?;
+        let actor = crate::auth::current_actor();
+        let manages_some_cohort = actor
+            .user()
+            .is_some_and(|user| user.is_admin || user.has_role(crate::auth::Role::Facilitator));
+        if !manages_some_cohort {
+            authorized(Action::CreateCohort)?;
+        }
         return Err(reject(AppError::NotFound(
             "That module no longer exists. Reload the page.".into(),
         )));
@@ -221,19 +227,31 @@ async fn module_for_manager(
 
 #[cfg(feature = "ssr")]
 fn parse_date(field: &str, raw: &str, what: &str) -> Result<chrono::NaiveDate, AppError> {
-    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+    use chrono::Datelike;
+    let parsed = chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|day| super::input::YEAR_RANGE.contains(&day.year()));
+    parsed.ok_or_else(|| {
         crate::context::reject(AppError::invalid(
             field,
             if raw.trim().is_empty() {
                 format!("Enter the {what}.")
             } else {
                 format!(
-                    "\"{}\" is not a date. Enter the {what} as 2027-03-14.",
-                    raw.trim()
+                    "\"{}\" is not a date from {} to {}. Enter the {what} as 2027-03-14.",
+                    raw.trim(),
+                    super::input::YEAR_RANGE.start(),
+                    super::input::YEAR_RANGE.end()
                 )
             },
         ))
     })
+}
+
+/// Returns the zone a deadline was entered in, or the cohort's zone for a new one.
+#[cfg(feature = "ssr")]
+fn entry_zone(stored: Option<&str>, cohort_zone: chrono_tz::Tz) -> chrono_tz::Tz {
+    stored.map_or(cohort_zone, super::schedule_store::zone_or_default)
 }
 
 /// Reads an optional deadline from its date, time and offset fields: all blank means
@@ -248,6 +266,9 @@ fn parse_deadline(
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
     if date.trim().is_empty() && time.trim().is_empty() {
         return Ok(None);
+    }
+    if !date.trim().is_empty() {
+        parse_date(field, date, "date")?;
     }
     let offset = Some(offset.trim()).filter(|offset| !offset.is_empty());
     crate::local_time::resolve(field, zone, date, time, offset)
@@ -286,6 +307,8 @@ pub async fn save_term(
             format!("The term ends ({ends}) before it starts ({starts}). Check both dates."),
         ));
     }
+    // A lock already set keeps the zone it was entered in, which the form shows.
+    let zone = entry_zone(term.choices_lock_zone.as_deref(), zone);
     let lock = parse_deadline("lock", zone, &lock_date, &lock_time, &lock_offset)?;
     terms::ActiveModel {
         id: sea_orm::ActiveValue::Unchanged(term.id),
@@ -347,7 +370,16 @@ pub async fn save_module(
     } else {
         Some(parse_date("opens_on", &opens_on, "day the module opens")?)
     };
+    let zone = entry_zone(module.due_zone.as_deref(), zone);
     let due = parse_deadline("due", zone, &due_date, &due_time, &due_offset)?;
+    if let (Some(opens), Some(due)) = (opens, due) {
+        if due.with_timezone(&zone).date_naive() < opens {
+            return fail(AppError::invalid(
+                "due",
+                format!("The module is due before it opens on {opens}. Check both dates."),
+            ));
+        }
+    }
     modules::ActiveModel {
         id: sea_orm::ActiveValue::Unchanged(module.id),
         name: Set(name.clone()),

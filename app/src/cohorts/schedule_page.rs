@@ -14,7 +14,9 @@ use super::schedule_api::{
 };
 use crate::auth::{Action, Role, authorize, current_actor};
 use crate::error::AppError;
-use crate::ui::{ErrorNotice, FormErrorNotice, SuccessNotice, posted_error, query_param};
+use crate::ui::{
+    ErrorNotice, FormErrorNotice, SuccessNotice, UserTitle, posted_error, query_param,
+};
 
 /// Reads the `:id` route parameter as a cohort id.
 pub fn cohort_id_param() -> Option<i32> {
@@ -83,7 +85,7 @@ fn CohortView(
     let label = cohort_label(&overview.name, overview.year);
     let id = overview.id;
     view! {
-        <Title text=label.clone()/>
+        <UserTitle text=label.clone()/>
         <h1>{label}</h1>
         <p class="lead">
             {(!overview.affiliate.is_empty()).then(|| format!("{}. ", overview.affiliate))}
@@ -144,9 +146,9 @@ fn TermSection(term: TermView, can_manage: bool) -> impl IntoView {
 /// Date, time and offset fields for a deadline in the cohort's zone.
 #[component]
 fn DeadlineFields(prefix: String, legend: String, deadline: Option<Deadline>) -> impl IntoView {
-    let (date, time) = deadline
+    let (date, time, offset) = deadline
         .as_ref()
-        .map(|d| (d.local_date.clone(), d.local_time.clone()))
+        .map(|d| (d.local_date.clone(), d.local_time.clone(), d.offset.clone()))
         .unwrap_or_default();
     let zone = deadline.map(|d| d.zone).unwrap_or_default();
     let date_id = format!("{prefix}-date");
@@ -170,7 +172,7 @@ fn DeadlineFields(prefix: String, legend: String, deadline: Option<Deadline>) ->
                 </div>
                 <div class="field">
                     <label for=offset_id.clone()>"UTC offset, only for a time that happens twice"</label>
-                    <input id=offset_id name=name("offset") type="text" size="6" placeholder="-05:00"/>
+                    <input id=offset_id name=name("offset") type="text" size="9" placeholder="-05:00" value=offset/>
                 </div>
             </div>
             <p class="hint">{if zone.is_empty() { "In the cohort's time zone. Leave the date and time empty for no deadline.".to_owned() } else { format!("In {zone}. Leave the date and time empty for no deadline.") }}</p>

@@ -35,6 +35,7 @@ pub fn deadline(
         },
         local_date: local.format("%Y-%m-%d").to_string(),
         local_time: local.format("%H:%M").to_string(),
+        offset: crate::local_time::offset_text(&local),
         zone: entry_zone.name().to_owned(),
         passed: instant <= now,
     }

@@ -156,6 +156,7 @@ mod tests {
             moment: moment.into(),
             stage,
             by_coach,
+            rater_role: if by_coach { "coach" } else { "fellow" }.into(),
             rater: String::new(),
             note: String::new(),
             given_at: String::new(),

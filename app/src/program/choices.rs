@@ -24,6 +24,22 @@ impl ChoiceCatalog {
         Some((name.as_str(), *group_id, *kind))
     }
 
+    /// Names the pathways, as in "A, B or C".
+    fn pathway_names(&self) -> String {
+        let mut names: Vec<&str> = self
+            .groups
+            .values()
+            .filter(|(kind, _)| *kind == GroupKind::Pathway)
+            .map(|(_, name)| name.as_str())
+            .collect();
+        names.sort_unstable();
+        match names.split_last() {
+            None => "one of the pathways".to_owned(),
+            Some((last, [])) => (*last).to_owned(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        }
+    }
+
     fn group_name(&self, id: i32) -> &str {
         self.groups.get(&id).map_or("?", |(_, name)| name.as_str())
     }
@@ -138,7 +154,7 @@ pub fn check_second_term(
         return Err(problem(
             "pathway",
             ChoiceRule::PathwayMissing,
-            "Choose a pathway: Instructional, Policy or Association.".to_owned(),
+            format!("Choose a pathway: {}.", catalog.pathway_names()),
         ));
     };
     match catalog.groups.get(&pathway) {

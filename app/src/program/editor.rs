@@ -21,7 +21,9 @@ fn lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn words(raw: &str, row: usize, which: &str, problems: &mut Vec<String>) -> u32 {
+/// Parses a word count. When it is not a number, the problem is recorded and `fallback`
+/// is used, chosen so that the range check adds no second message about it.
+fn words(raw: &str, row: usize, which: &str, fallback: u32, problems: &mut Vec<String>) -> u32 {
     match raw.trim().parse::<u32>() {
         Ok(number) => number,
         Err(_) => {
@@ -29,7 +31,7 @@ fn words(raw: &str, row: usize, which: &str, problems: &mut Vec<String>) -> u32 
                 "Part 1, question {row}: the {which} word count \"{}\" is not a whole number",
                 raw.trim()
             ));
-            0
+            fallback
         }
     }
 }
@@ -58,8 +60,14 @@ pub fn definition_from_form(
         let row = overview_questions.len() + 1;
         overview_questions.push(OverviewQuestion {
             prompt: question.prompt.trim().to_owned(),
-            min_words: words(&question.min_words, row, "lowest", &mut problems),
-            max_words: words(&question.max_words, row, "highest", &mut problems),
+            min_words: words(&question.min_words, row, "lowest", 0, &mut problems),
+            max_words: words(
+                &question.max_words,
+                row,
+                "highest",
+                super::validate::WORDS_MAX,
+                &mut problems,
+            ),
         });
     }
     let artifacts: Vec<ArtifactRequirement> = artifacts
@@ -170,8 +178,8 @@ pub fn describe_location(problem: &str) -> String {
             "key_method" => "Key method".to_owned(),
             "research" => "Research".to_owned(),
             "reflection_prompt" => "Part 3, reflection prompt".to_owned(),
-            "overview_questions" => "Part 1".to_owned(),
-            "artifacts" => "Part 2".to_owned(),
+            // Their messages already name the part.
+            "overview_questions" | "artifacts" => return message.to_owned(),
             other => other.to_owned(),
         },
     };

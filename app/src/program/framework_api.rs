@@ -221,7 +221,6 @@ pub async fn update_competency(
     transforming: String,
     confirmed: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::audit::{self, AuditEvent, actions};
     use crate::auth::Action;
     use crate::context::{authorized, db, db_failure, fail, redirect_to};
     use crate::entities::competencies;
@@ -266,17 +265,7 @@ pub async fn update_competency(
     .update(&db)
     .await
     .map_err(db_failure)?;
-    audit::record(
-        &db,
-        AuditEvent {
-            actor_user_id: actor.user().map(|user| user.id),
-            action: actions::FRAMEWORK_EDITED,
-            subject: name,
-            details: format!("competency {}", existing.key),
-        },
-    )
-    .await
-    .map_err(db_failure)?;
+    record_edit(&db, &actor, name, format!("competency {}", existing.key)).await?;
     redirect_to("/admin/framework?done=competency_saved");
     Ok(())
 }
@@ -285,7 +274,6 @@ pub async fn update_competency(
 /// does not list. Its stage descriptors start empty.
 #[server(prefix = "/api", endpoint = "framework/competency/add")]
 pub async fn add_competency(group_id: String, name: String) -> Result<(), AppError> {
-    use crate::audit::{self, AuditEvent, actions};
     use crate::auth::Action;
     use crate::context::{authorized, db, db_failure, fail, map_db_error, redirect_to};
     use crate::entities::{competencies, competency_groups};
@@ -296,14 +284,16 @@ pub async fn add_competency(group_id: String, name: String) -> Result<(), AppErr
     let actor = authorized(Action::ManageFramework)?;
     let group_id = parse_id("group_id", &group_id)?;
     let name = one_line("name", &name, "competency name")?;
-    let key = slug(&name);
-    if key.is_empty() {
-        return fail(AppError::invalid(
-            "name",
-            "The name needs at least one letter or digit.",
-        ));
-    }
     let db = db()?;
+    let mut key = slug(&name);
+    if key.is_empty() {
+        // A name with no Latin letters or digits, such as one in another script.
+        let count = competencies::Entity::find()
+            .count(&db)
+            .await
+            .map_err(db_failure)?;
+        key = format!("competency-{}", count + 1);
+    }
     let Some(group) = competency_groups::Entity::find_by_id(group_id)
         .one(&db)
         .await
@@ -342,17 +332,13 @@ pub async fn add_competency(group_id: String, name: String) -> Result<(), AppErr
             ),
         )
     })?;
-    audit::record(
+    record_edit(
         &db,
-        AuditEvent {
-            actor_user_id: actor.user().map(|user| user.id),
-            action: actions::FRAMEWORK_EDITED,
-            subject: name,
-            details: format!("competency {key} added to {}", group.key),
-        },
+        &actor,
+        name,
+        format!("competency {key} added to {}", group.key),
     )
-    .await
-    .map_err(db_failure)?;
+    .await?;
     redirect_to("/admin/framework?done=competency_added");
     Ok(())
 }
@@ -365,7 +351,6 @@ pub async fn update_group(
     description: String,
     confirmed: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::audit::{self, AuditEvent, actions};
     use crate::auth::Action;
     use crate::context::{authorized, db, db_failure, fail, redirect_to};
     use crate::entities::competency_groups;
@@ -395,19 +380,31 @@ pub async fn update_group(
     .update(&db)
     .await
     .map_err(db_failure)?;
+    record_edit(&db, &actor, name, format!("group {}", existing.key)).await?;
+    redirect_to("/admin/framework?done=group_saved");
+    Ok(())
+}
+
+/// Records an edit of the framework in the audit log.
+#[cfg(feature = "ssr")]
+async fn record_edit(
+    db: &sea_orm::DatabaseConnection,
+    actor: &crate::auth::Actor,
+    subject: String,
+    details: String,
+) -> Result<(), AppError> {
+    use crate::audit::{self, AuditEvent, actions};
     audit::record(
-        &db,
+        db,
         AuditEvent {
             actor_user_id: actor.user().map(|user| user.id),
             action: actions::FRAMEWORK_EDITED,
-            subject: name,
-            details: format!("group {}", existing.key),
+            subject,
+            details,
         },
     )
     .await
-    .map_err(db_failure)?;
-    redirect_to("/admin/framework?done=group_saved");
-    Ok(())
+    .map_err(crate::context::db_failure)
 }
 
 #[cfg(feature = "ssr")]
@@ -424,13 +421,13 @@ fn parse_id(field: &str, raw: &str) -> Result<i32, AppError> {
 fn one_line(field: &str, raw: &str, what: &str) -> Result<String, AppError> {
     use super::validate::NAME_MAX_CHARS;
     let text = raw.trim();
-    let problem = if text.is_empty() {
+    let problem = if super::validate::is_blank(text) {
         Some(format!("Enter the {what}."))
     } else if text.chars().count() > NAME_MAX_CHARS {
         Some(format!(
             "The {what} is longer than {NAME_MAX_CHARS} characters; shorten it."
         ))
-    } else if text.chars().any(char::is_control) {
+    } else if !super::validate::is_one_line(text) {
         Some(format!("Type the {what} on one line."))
     } else {
         None
@@ -450,14 +447,44 @@ fn long_text(field: &str, raw: &str) -> Result<(), AppError> {
             format!("This text is longer than {TEXT_MAX_CHARS} characters; shorten it."),
         )));
     }
+    if raw.contains('\0') {
+        return Err(crate::context::reject(AppError::invalid(
+            field,
+            "This text contains a NUL character (\\u0000); remove it.",
+        )));
+    }
     Ok(())
+}
+
+/// Returns the unaccented Latin letter for a common accented one, such as `e` for `é`.
+#[cfg(feature = "ssr")]
+fn fold_accent(c: char) -> char {
+    const FOLDS: [(&str, char); 12] = [
+        ("àáâãäåāą", 'a'),
+        ("çćč", 'c'),
+        ("èéêëēęě", 'e'),
+        ("ìíîïī", 'i'),
+        ("ñńň", 'n'),
+        ("òóôõöøō", 'o'),
+        ("ùúûüūů", 'u'),
+        ("ýÿ", 'y'),
+        ("śšș", 's'),
+        ("źżž", 'z'),
+        ("ďđ", 'd'),
+        ("ľłĺ", 'l'),
+    ];
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    FOLDS
+        .iter()
+        .find(|(accented, _)| accented.contains(lower))
+        .map_or(c, |(_, plain)| *plain)
 }
 
 /// Turns a name into a key: lower-case letters and digits joined by hyphens.
 #[cfg(feature = "ssr")]
 pub(crate) fn slug(name: &str) -> String {
     let mut key = String::new();
-    for c in name.chars() {
+    for c in name.chars().map(fold_accent) {
         if c.is_ascii_alphanumeric() {
             key.push(c.to_ascii_lowercase());
         } else if !key.ends_with('-') && !key.is_empty() {

@@ -19,8 +19,8 @@ use super::{
 use crate::auth::{Action, authorize, current_actor};
 use crate::error::AppError;
 use crate::ui::{
-    ErrorNotice, FormErrorNotice, PlaceholderBadge, SuccessNotice, posted_error, posted_error_from,
-    query_param,
+    ErrorNotice, FormErrorNotice, PlaceholderBadge, SuccessNotice, UserTitle, posted_error,
+    posted_error_from, query_param,
 };
 
 fn framework_form_error() -> Option<AppError> {
@@ -325,7 +325,7 @@ fn MicrocredentialView(
     let title = definition.title.clone();
     let base = format!("/admin/microcredentials/{key}");
     view! {
-        <Title text=title.clone()/>
+        <UserTitle text=title.clone()/>
         <p><a href="/admin/framework">"Competency framework"</a></p>
         <h1>{title}</h1>
         <p class="lead">{format!("Certifies {competency}. Showing version {version}{}.", if is_current { " (current)" } else { ", an earlier version" })}</p>

@@ -34,12 +34,24 @@ pub enum SaveError {
 
 impl From<DbErr> for SaveError {
     fn from(error: DbErr) -> Self {
+        // A fellow may choose an item between the in-use check and its removal; the
+        // foreign keys then stop the removal.
+        if matches!(
+            error.sql_err(),
+            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))
+        ) {
+            return SaveError::Invalid(vec![
+                "an item that the file removes came into use while importing; import the file again to see which".to_owned(),
+            ]);
+        }
         SaveError::Db(error)
     }
 }
 
 /// Parses a framework file's text. Syntax errors give the line and column.
 pub fn parse_file(text: &str) -> Result<FrameworkFile, SaveError> {
+    // Editors on Windows often start UTF-8 files with a byte-order mark.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     check_header(text)?;
     let file: FrameworkFile = serde_json::from_str(text).map_err(|error| {
         SaveError::Invalid(vec![format!(
@@ -170,7 +182,7 @@ fn competency_view(row: competencies::Model) -> CompetencyView {
     }
 }
 
-/// What the choice rules need, read in two statements.
+/// Reads what the choice rules need.
 pub async fn load_catalog(db: &impl ConnectionTrait) -> Result<ChoiceCatalog, DbErr> {
     let framework = load_framework(db).await?;
     Ok(catalog_of(&framework))
@@ -397,6 +409,62 @@ pub async fn import(
             in_use.push(format!(
                 "the group \"{}\" ({key}) is missing from the file, but fellows have chosen it as their pathway; keep it in the file",
                 group.name
+            ));
+        }
+    }
+    // A competency that fellows chose or rated keeps its group, and a group that holds
+    // such competencies (or that fellows chose as their pathway) keeps its kind, so
+    // that every saved choice still follows the choice rules.
+    let new_group_of: HashMap<&str, &GroupEntry> = file
+        .groups
+        .iter()
+        .flat_map(|group| {
+            group
+                .competencies
+                .iter()
+                .map(move |c| (c.key.as_str(), group))
+        })
+        .collect();
+    let old_group_keys: HashMap<i32, &str> = old_groups
+        .values()
+        .map(|group| (group.id, group.key.as_str()))
+        .collect();
+    let mut groups_in_use: HashSet<&str> = HashSet::new();
+    for (key, competency) in &old_competencies {
+        let Some(new_group) = new_group_of.get(key.as_str()) else {
+            continue;
+        };
+        if !competency_in_use(db, competency.id).await? {
+            continue;
+        }
+        let old_group_key = old_group_keys
+            .get(&competency.group_id)
+            .copied()
+            .unwrap_or("");
+        groups_in_use.insert(old_group_key);
+        if new_group.key != old_group_key {
+            in_use.push(format!(
+                "the competency \"{}\" ({key}) moves from group \"{old_group_key}\" to \"{}\", but fellows have chosen or rated it; keep it in its group",
+                competency.name, new_group.key
+            ));
+        }
+    }
+    for (key, group) in &old_groups {
+        if group_chosen(db, group.id).await? {
+            groups_in_use.insert(key.as_str());
+        }
+    }
+    for new_group in &file.groups {
+        let Some(old) = old_groups.get(&new_group.key) else {
+            continue;
+        };
+        if groups_in_use.contains(new_group.key.as_str()) && old.kind != new_group.kind.as_str() {
+            in_use.push(format!(
+                "the group \"{}\" ({}) changes from kind \"{}\" to \"{}\", but fellows' choices use it; keep its kind",
+                old.name,
+                new_group.key,
+                old.kind,
+                new_group.kind.as_str()
             ));
         }
     }

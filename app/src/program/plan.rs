@@ -47,7 +47,10 @@ pub struct RatingView {
     pub moment: String,
     /// 1 Emerging to 4 Transforming.
     pub stage: i32,
+    /// True for every rating that is not the fellow's own.
     pub by_coach: bool,
+    /// `fellow`, `coach` or `administrator`.
+    pub rater_role: String,
     pub rater: String,
     pub note: String,
     /// When it was given, in the viewer's zone.

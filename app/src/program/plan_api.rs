@@ -152,7 +152,8 @@ async fn lock_passed(
     db: &impl sea_orm::ConnectionTrait,
     cohort_id: i32,
     term: i32,
-) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
+) -> Result<Option<(chrono::DateTime<chrono::Utc>, chrono_tz::Tz)>, AppError> {
+    use crate::cohorts::schedule_store::zone_or_default;
     use crate::entities::terms;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let row = terms::Entity::find()
@@ -161,9 +162,13 @@ async fn lock_passed(
         .one(db)
         .await
         .map_err(crate::context::db_failure)?;
-    Ok(row
-        .and_then(|term| term.choices_lock_at)
-        .filter(|at| *at <= chrono::Utc::now()))
+    Ok(row.and_then(|term| {
+        let at = term
+            .choices_lock_at
+            .filter(|at| *at <= chrono::Utc::now())?;
+        let zone = zone_or_default(term.choices_lock_zone.as_deref().unwrap_or_default());
+        Some((at, zone))
+    }))
 }
 
 /// Checks and saves one term's choices for `fellow_id`. Fellows cannot change choices
@@ -217,24 +222,22 @@ async fn apply_choices(
     } else {
         "second-term"
     };
-    if let Some(locked_at) = lock_passed(&db, cohort_id, term).await? {
+    let reason_field = if term == 1 { "reason_1" } else { "reason_2" };
+    if let Some((locked_at, lock_zone)) = lock_passed(&db, cohort_id, term).await? {
         match staff_reason {
             None => {
                 let zone = actor
                     .user()
                     .and_then(|user| user.time_zone.as_deref())
-                    .map(crate::cohorts::schedule_store::zone_or_default);
-                let when = match zone {
-                    Some(zone) => crate::local_time::format_in_zone(locked_at, zone),
-                    None => format!("{} UTC", locked_at.format("%b %-d, %Y, %-I:%M %p")),
-                };
+                    .map_or(lock_zone, crate::cohorts::schedule_store::zone_or_default);
+                let when = crate::local_time::format_in_zone(locked_at, zone);
                 return fail(AppError::Conflict(format!(
                     "Your {term_name} choices locked on {when}, so they can no longer be changed here. If they must change, ask your facilitator; they can change them and record why."
                 )));
             }
             Some(reason) if reason.trim().chars().count() < REASON_MIN_CHARS => {
                 return fail(AppError::invalid(
-                    "reason",
+                    reason_field,
                     format!(
                         "These choices are locked. Write why they must change, in at least {REASON_MIN_CHARS} characters; the reason goes in the audit log."
                     ),
@@ -246,8 +249,14 @@ async fn apply_choices(
     if let Some(reason) = staff_reason {
         if reason.chars().count() > NOTE_MAX_CHARS {
             return fail(AppError::invalid(
-                "reason",
+                reason_field,
                 format!("Shorten the reason to at most {NOTE_MAX_CHARS} characters."),
+            ));
+        }
+        if reason.contains('\0') {
+            return fail(AppError::invalid(
+                reason_field,
+                "The reason contains a NUL character (\\u0000); remove it.",
             ));
         }
     }
@@ -260,7 +269,18 @@ async fn apply_choices(
     );
     plan_store::save_choices(&txn, cohort_id, fellow_id, &update)
         .await
-        .map_err(db_failure)?;
+        .map_err(|error| {
+            if matches!(
+                error.sql_err(),
+                Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))
+            ) {
+                reject(AppError::Conflict(
+                    "The framework changed while you were choosing. Reload the page and choose again.".into(),
+                ))
+            } else {
+                db_failure(error)
+            }
+        })?;
     if let Some(reason) = staff_reason {
         let after = plan_store::choice_set(
             plan_store::find_choices(&txn, cohort_id, fellow_id)
@@ -275,7 +295,9 @@ async fn apply_choices(
                 action: actions::CHOICES_CHANGED_BY_STAFF,
                 subject: format!("fellow {fellow_id} in cohort {cohort_id}"),
                 details: format!(
-                    "{term_name} choices from {before:?} to {after:?}; reason: {}",
+                    "{term_name} choices from {} to {}; reason: {}",
+                    describe_choices(&catalog, &before),
+                    describe_choices(&catalog, &after),
                     reason.trim()
                 ),
             },
@@ -284,6 +306,39 @@ async fn apply_choices(
         .map_err(db_failure)?;
     }
     txn.commit().await.map_err(db_failure)
+}
+
+/// Describes choices by name for the audit log, such as "Communication, Group
+/// Processes; pathway Policy Leadership: Policy Advocacy; DECC: Valuing Diversity".
+#[cfg(feature = "ssr")]
+fn describe_choices(
+    catalog: &super::choices::ChoiceCatalog,
+    choices: &super::plan::ChoiceSet,
+) -> String {
+    let competency = |id: Option<i32>| {
+        id.and_then(|id| catalog.competencies.get(&id))
+            .map_or("none".to_owned(), |(_, name)| name.clone())
+    };
+    let group = |id: Option<i32>| {
+        id.and_then(|id| catalog.groups.get(&id))
+            .map_or("none".to_owned(), |(_, name)| name.clone())
+    };
+    let overarching: Vec<String> = choices
+        .overarching
+        .iter()
+        .map(|id| competency(Some(*id)))
+        .collect();
+    format!(
+        "{}; pathway {}: {}; DECC: {}",
+        if overarching.is_empty() {
+            "none".to_owned()
+        } else {
+            overarching.join(", ")
+        },
+        group(choices.pathway_group),
+        competency(choices.pathway_competency),
+        competency(choices.decc)
+    )
 }
 
 /// Saves the caller's first-term choice: exactly two different overarching competencies.
@@ -425,6 +480,12 @@ pub async fn rate_growth(
             format!("Shorten the note to at most {NOTE_MAX_CHARS} characters."),
         ));
     }
+    if note.contains('\0') {
+        return fail(AppError::invalid(
+            "note",
+            "The note contains a NUL character (\\u0000); remove it.",
+        ));
+    }
     let db = db()?;
     let chosen = plan_store::choice_set(
         plan_store::find_choices(&db, cohort_id, fellow)
@@ -444,7 +505,18 @@ pub async fn rate_growth(
             },
         ));
     };
+    check_rating_time(&db, cohort_id, *term, moment_name).await?;
     let rated_by = actor.user().map(|user| user.id).unwrap_or_default();
+    let rater_role = if !by_coach {
+        "fellow"
+    } else if actor
+        .user()
+        .is_some_and(|user| user.has_role_in(cohort_id, crate::auth::Role::Coach))
+    {
+        "coach"
+    } else {
+        "administrator"
+    };
     plan_store::add_rating(
         &db,
         NewRating {
@@ -455,7 +527,7 @@ pub async fn rate_growth(
             moment: moment_name,
             stage,
             rated_by,
-            by_coach,
+            rater_role,
             note: note.trim().to_owned(),
             at: chrono::Utc::now(),
         },
@@ -483,6 +555,44 @@ pub async fn rate_growth(
     Ok(())
 }
 
+/// Rejects a rating for a point of the year that has not come yet: a term's end before
+/// the term starts, or its start more than two weeks ahead.
+#[cfg(feature = "ssr")]
+async fn check_rating_time(
+    db: &impl sea_orm::ConnectionTrait,
+    cohort_id: i32,
+    term: i32,
+    moment: &str,
+) -> Result<(), AppError> {
+    use crate::entities::terms;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let Some(row) = terms::Entity::find()
+        .filter(terms::Column::CohortId.eq(cohort_id))
+        .filter(terms::Column::Position.eq(term))
+        .one(db)
+        .await
+        .map_err(crate::context::db_failure)?
+    else {
+        return Ok(());
+    };
+    let today = chrono::Utc::now().date_naive();
+    let opens = if moment == "start" {
+        row.starts_on - chrono::Duration::days(14)
+    } else {
+        row.starts_on
+    };
+    if today < opens {
+        return crate::context::fail(AppError::invalid(
+            "moment",
+            format!(
+                "Term {term} starts on {}. Its {moment}-of-term rating opens on {opens}.",
+                row.starts_on
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Lists a cohort's fellows with their choices, for its coaches and facilitators.
 #[server(prefix = "/api", endpoint = "cohort/fellows", input = GetUrl)]
 pub async fn list_fellows(cohort_id: i32) -> Result<Vec<FellowRow>, AppError> {
@@ -491,6 +601,15 @@ pub async fn list_fellows(cohort_id: i32) -> Result<Vec<FellowRow>, AppError> {
 
     authorized(Action::ViewFellowProgress(cohort_id))?;
     let db = db()?;
+    let exists = crate::entities::cohorts::Entity::find_by_id(cohort_id)
+        .one(&db)
+        .await
+        .map_err(db_failure)?
+        .is_some();
+    if !exists {
+        return crate::context::fail(AppError::NotFound("There is no such cohort.".into()));
+    }
+    use sea_orm::EntityTrait;
     let framework = super::framework_store::load_framework(&db)
         .await
         .map_err(db_failure)?;

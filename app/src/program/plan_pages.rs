@@ -18,7 +18,7 @@ use crate::auth::{Action, authorize, current_actor};
 use crate::cohorts::{DeadlineText, cohort_id_param, cohort_label};
 use crate::error::AppError;
 use crate::ui::{
-    ErrorNotice, FieldError, FormErrorNotice, SuccessNotice, posted_error, query_param,
+    ErrorNotice, FieldError, FormErrorNotice, SuccessNotice, UserTitle, posted_error, query_param,
 };
 
 fn plan_form_error() -> Option<AppError> {
@@ -111,17 +111,19 @@ fn PlanView(
         pathway: field_error("pathway"),
         pathway_competency: field_error("pathway_competency"),
         decc: field_error("decc"),
-        reason: field_error("reason"),
+        reason_1: field_error("reason_1"),
+        reason_2: field_error("reason_2"),
     };
     let shown_fields = &[
         "overarching",
         "pathway",
         "pathway_competency",
         "decc",
-        "reason",
+        "reason_1",
+        "reason_2",
     ];
     view! {
-        <Title text=heading.clone()/>
+        <UserTitle text=heading.clone()/>
         <p><a href=back.0>{back.1}</a></p>
         <h1>{heading}</h1>
         <FormErrorNotice error=form_error.clone() fields=shown_fields/>
@@ -141,7 +143,8 @@ struct ChoiceErrors {
     pathway: Signal<Option<String>>,
     pathway_competency: Signal<Option<String>>,
     decc: Signal<Option<String>>,
-    reason: Signal<Option<String>>,
+    reason_1: Signal<Option<String>>,
+    reason_2: Signal<Option<String>>,
 }
 
 /// Hidden fields and the reason box that staff forms add.
@@ -191,6 +194,7 @@ fn FirstTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> i
         .flat_map(|group| group.competencies.clone())
         .collect();
     let summary = chosen_names(&plan.framework, &chosen);
+    let overarching_count = overarching.len();
     view! {
         <section aria-labelledby="first-term-heading" class="panel">
             <h2 id="first-term-heading">"Term 1: two overarching competencies"</h2>
@@ -202,10 +206,10 @@ fn FirstTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> i
             {editable.then(|| view! {
                 <form method="post" action=action class="stacked-form wide-form">
                     <input type="hidden" name="cohort_id" value=plan.cohort.id.to_string()/>
-                    {matches!(viewer, Viewer::Staff { .. }).then(|| view! { <StaffFields plan_fellow=plan.fellow_id term=1 locked reason_error=errors.reason/> })}
+                    {matches!(viewer, Viewer::Staff { .. }).then(|| view! { <StaffFields plan_fellow=plan.fellow_id term=1 locked reason_error=errors.reason_1/> })}
                     <fieldset aria-describedby="overarching-hint overarching-error">
                         <legend>"Choose exactly two"</legend>
-                        <p id="overarching-hint" class="hint">"All eight are studied; the two you choose are the ones you earn micro-credentials in this term."</p>
+                        <p id="overarching-hint" class="hint">{format!("All {count} are studied; you earn micro-credentials in the two you choose.", count = overarching_count)}</p>
                         {overarching.into_iter().enumerate().map(|(index, competency)| {
                             let id = format!("overarching-{}", competency.id);
                             view! {
@@ -278,7 +282,7 @@ fn SecondTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> 
             {editable.then(|| view! {
                 <form method="post" action=action class="stacked-form wide-form">
                     <input type="hidden" name="cohort_id" value=plan.cohort.id.to_string()/>
-                    {matches!(viewer, Viewer::Staff { .. }).then(|| view! { <StaffFields plan_fellow=plan.fellow_id term=2 locked reason_error=errors.reason/> })}
+                    {matches!(viewer, Viewer::Staff { .. }).then(|| view! { <StaffFields plan_fellow=plan.fellow_id term=2 locked reason_error=errors.reason_2/> })}
                     <fieldset aria-describedby="pathway-error">
                         <legend>"Pathway"</legend>
                         {pathways.iter().map(|group| {
@@ -402,7 +406,7 @@ fn RatingHistory(ratings: Vec<RatingView>) -> impl IntoView {
                                 <tr>
                                     <td>{point}</td>
                                     <td>{STAGES.get((rating.stage - 1).clamp(0, 3) as usize).copied().unwrap_or("")}</td>
-                                    <td>{format!("{}{}", rating.rater, if rating.by_coach { " (coach)" } else { "" })}</td>
+                                    <td>{if rating.by_coach { format!("{} ({})", rating.rater, rating.rater_role) } else { rating.rater.clone() }}</td>
                                     <td>{rating.given_at}</td>
                                     <td>{rating.note}</td>
                                 </tr>

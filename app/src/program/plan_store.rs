@@ -110,7 +110,8 @@ pub async fn ratings(
             term: row.term_position,
             moment: row.moment,
             stage: row.stage,
-            by_coach: row.rater_role == "coach",
+            by_coach: row.rater_role != "fellow",
+            rater_role: row.rater_role.clone(),
             rater: names
                 .get(&row.rated_by_user_id)
                 .cloned()
@@ -130,7 +131,8 @@ pub struct NewRating {
     pub moment: &'static str,
     pub stage: i32,
     pub rated_by: i32,
-    pub by_coach: bool,
+    /// `fellow`, `coach` or `administrator`.
+    pub rater_role: &'static str,
     pub note: String,
     pub at: DateTime<Utc>,
 }
@@ -144,7 +146,7 @@ pub async fn add_rating(db: &impl ConnectionTrait, rating: NewRating) -> Result<
         moment: Set(rating.moment.to_owned()),
         stage: Set(rating.stage),
         rated_by_user_id: Set(rating.rated_by),
-        rater_role: Set(if rating.by_coach { "coach" } else { "fellow" }.to_owned()),
+        rater_role: Set(rating.rater_role.to_owned()),
         note: Set(rating.note),
         created_at: Set(rating.at),
         ..Default::default()

@@ -13,6 +13,22 @@ pub const TEXT_MAX_CHARS: usize = 20_000;
 /// Highest word guidance accepted for an overview question.
 pub const WORDS_MAX: u32 = 5_000;
 
+/// Returns whether `text` shows nothing: empty, spaces, or invisible characters such as
+/// a zero-width space.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    })
+}
+
+/// Returns whether `text` has no line break or other control character, counting the
+/// Unicode line and paragraph separators.
+pub fn is_one_line(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+}
+
 /// Collects problems, each with its location.
 #[derive(Default)]
 struct Problems(Vec<String>);
@@ -27,20 +43,20 @@ impl Problems {
     }
 
     fn name(&mut self, at: &str, text: &str, what: &str) {
-        if text.trim().is_empty() {
+        if is_blank(text) {
             self.add(at, format!("the {what} is empty; enter one"));
         } else if text.chars().count() > NAME_MAX_CHARS {
             self.add(
                 at,
                 format!("the {what} is longer than {NAME_MAX_CHARS} characters; shorten it"),
             );
-        } else if text.chars().any(char::is_control) {
+        } else if !is_one_line(text) {
             self.add(at, format!("the {what} must fit on one line"));
         }
     }
 
     fn required_text(&mut self, at: &str, text: &str, what: &str) {
-        if text.trim().is_empty() {
+        if is_blank(text) {
             self.add(at, format!("the {what} is empty; write it"));
         } else {
             self.optional_text(at, text, what);
@@ -52,6 +68,11 @@ impl Problems {
             self.add(
                 at,
                 format!("the {what} is longer than {TEXT_MAX_CHARS} characters; shorten it"),
+            );
+        } else if text.contains('\0') {
+            self.add(
+                at,
+                format!("the {what} contains a NUL character (\\u0000); remove it"),
             );
         }
     }
@@ -329,10 +350,13 @@ fn check_criterion(problems: &mut Problems, at: &str, criterion: &Criterion) {
             &format!("{at}.levels"),
             "a criterion needs at least two levels, such as \"Pass\" and \"Not Yet\"",
         );
+        return;
     }
     let mut seen = HashSet::new();
     for level in &criterion.levels {
-        if level.trim().is_empty() {
+        if !is_one_line(level) {
+            problems.add(&format!("{at}.levels"), "a level name must fit on one line");
+        } else if is_blank(level) {
             problems.add(&format!("{at}.levels"), "a level name is empty");
         } else if !seen.insert(level.to_lowercase()) {
             problems.add(
@@ -341,7 +365,12 @@ fn check_criterion(problems: &mut Problems, at: &str, criterion: &Criterion) {
             );
         }
     }
-    if !criterion.levels.contains(&criterion.passing_level) {
+    if is_blank(&criterion.passing_level) {
+        problems.add(
+            &format!("{at}.passing_level"),
+            "name the lowest level that passes",
+        );
+    } else if !criterion.levels.contains(&criterion.passing_level) {
         problems.add(
             &format!("{at}.passing_level"),
             format!(
