@@ -51,3 +51,108 @@ pub fn content_security_policy(nonce: &str) -> String {
          object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 }
+
+/// The fields of a plain form post that came back with an error, so that the page can
+/// show them again instead of what is saved. The server keeps them in the session for
+/// the one page view that follows the failed post.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PostedForm {
+    /// The path the form posted to, such as `/api/choices/first-term`.
+    pub action: String,
+    /// Name and value pairs in the order the browser sent them.
+    pub fields: Vec<(String, String)>,
+}
+
+impl PostedForm {
+    /// Reads an `application/x-www-form-urlencoded` body.
+    pub fn parse(action: &str, body: &str) -> Self {
+        let fields = body
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (percent_decode(name), percent_decode(value))
+            })
+            .collect();
+        PostedForm {
+            action: action.to_owned(),
+            fields,
+        }
+    }
+
+    /// Returns the first value posted under `name`.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Returns whether some field whose name starts with `prefix` carries `value`, as
+    /// ticked checkboxes named `overarching[0]`, `overarching[1]`… do.
+    pub fn has_value_under(&self, prefix: &str, value: &str) -> bool {
+        self.fields
+            .iter()
+            .any(|(field, posted)| field.starts_with(prefix) && posted == value)
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'+' => decoded.push(b' '),
+            b'%' if index + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(byte) => {
+                        decoded.push(byte);
+                        index += 2;
+                    }
+                    Err(_) => decoded.push(b'%'),
+                }
+            }
+            byte => decoded.push(byte),
+        }
+        index += 1;
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
+/// Returns the form that the request's page should show again after a failed post to
+/// `action`, if any; always `None` in the browser.
+pub fn posted_form(action: &str) -> Option<PostedForm> {
+    #[cfg(feature = "ssr")]
+    {
+        use leptos::prelude::use_context;
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<PostedForm>().cloned())
+            .filter(|form| form.action == action)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = action;
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posted_form_decodes_names_and_values() {
+        let form = PostedForm::parse(
+            "/api/x",
+            "overarching%5B0%5D=3&note=two+words%21&empty=&bad=%zz&tail=%4",
+        );
+        assert_eq!(form.value("note"), Some("two words!"));
+        assert_eq!(form.value("empty"), Some(""));
+        assert_eq!(form.value("bad"), Some("%zz"));
+        assert_eq!(form.value("tail"), Some("%4"));
+        assert!(form.has_value_under("overarching[", "3"));
+        assert!(!form.has_value_under("overarching[", "4"));
+    }
+}

@@ -131,3 +131,21 @@ pub fn UserTitle(#[prop(into)] text: String) -> impl IntoView {
         .replace('>', "&gt;");
     view! { <leptos_meta::Title text=escaped/> }
 }
+
+/// Returns the fields of a failed post to `action` whose `keys` fields match, such as
+/// the id of the item a form edits, so that only that form shows them again.
+pub fn posted_for(action: &str, keys: &[(&str, &str)]) -> Option<crate::request::PostedForm> {
+    crate::request::posted_form(action).filter(|form| {
+        keys.iter()
+            .all(|(name, value)| form.value(name).unwrap_or_default() == *value)
+    })
+}
+
+/// Returns the posted value of `name` when `form` came back with an error, and
+/// otherwise `saved`.
+pub fn shown_value(form: &Option<crate::request::PostedForm>, name: &str, saved: String) -> String {
+    match form {
+        Some(form) => form.value(name).unwrap_or_default().to_owned(),
+        None => saved,
+    }
+}

@@ -44,6 +44,7 @@ describe('a fellow choosing competencies', () => {
     await saveAndWait(page, 'Save term 1 choices');
     await page.getByText('Choose two overarching competencies; you chose one.').waitFor();
     await page.getByRole('alert').first().waitFor();
+    assert.equal(await page.getByLabel(/^Communication:/).isChecked(), true, 'the pick is kept after the error');
     await assertAccessible(page, 'the competencies page with an error');
 
     // Two different ones are saved.

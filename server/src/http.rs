@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             identify_caller,
         ))
+        .layer(middleware::from_fn(crate::form_echo::keep_posted_form))
         .layer(sessions)
         .layer(middleware::from_fn(
             crate::framework_routes::require_multipart_import,

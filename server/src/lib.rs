@@ -6,6 +6,7 @@ pub mod auth_layer;
 pub mod config;
 pub mod db;
 pub mod error_pages;
+pub mod form_echo;
 pub mod form_errors;
 pub mod framework_routes;
 pub mod http;

@@ -27,6 +27,7 @@ on_both_backends!(
     locked_choices_change_only_by_staff_with_a_reason,
     deadlines_are_utc_and_daylight_saving_gaps_are_refused,
     growth_ratings_keep_their_history,
+    failed_form_posts_keep_typed_values,
 );
 
 /// A cohort with the default schedule, the TLI template, a fellow, a coach and a
@@ -1162,5 +1163,91 @@ async fn growth_ratings_keep_their_history(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(coach_page.status(), 200);
+    app.stop().await;
+}
+
+async fn failed_form_posts_keep_typed_values(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (cohort, _) = arrange(&app).await;
+    let overarching = ids_of(&framework(&app).await, GroupKind::Overarching);
+    let fellow = app.signed_in_client("fellow@test.example").await;
+    let page_path = format!("/cohorts/{cohort}/competencies");
+    let picked = overarching[3].to_string();
+
+    // Without JavaScript, one ticked box is rejected and the page shows it still ticked.
+    let response = app
+        .post_html_form_as(
+            &fellow,
+            "/api/choices/first-term",
+            &page_path,
+            &[
+                ("cohort_id", &cohort.to_string()),
+                ("overarching[0]", &picked),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("__err="), "{location}");
+    let page = fellow
+        .get(&location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Choose two overarching competencies; you chose one."));
+    let ticked = format!("value=\"{picked}\" checked");
+    assert!(page.contains(&ticked), "the pick is shown again:\n{page}");
+
+    // The kept values are for that one page view only.
+    let again = fellow
+        .get(app.url(&page_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!again.contains(&ticked));
+
+    // The definition editor keeps every typed field after a rejected save.
+    let admin = app.admin().await.clone();
+    let response = app
+        .post_html_form_as(
+            &admin,
+            "/api/microcredential/save",
+            "/admin/microcredentials/communication",
+            &[
+                ("key", "communication"),
+                ("title", "A title typed but not saved"),
+                ("key_method", "Message mapping"),
+                ("method_components", ""),
+                ("research", ""),
+                ("resources", ""),
+                ("questions[0][prompt]", "Who is the audience?"),
+                ("questions[0][min_words]", "250"),
+                ("questions[0][max_words]", "lots"),
+                ("reflection_prompt", "What changed?"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let page = admin
+        .get(&location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("The definition was not saved."), "{page}");
+    assert!(
+        page.contains("value=\"A title typed but not saved\""),
+        "{page}"
+    );
+    assert!(page.contains("value=\"lots\""), "{page}");
     app.stop().await;
 }

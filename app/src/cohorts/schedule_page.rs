@@ -14,8 +14,10 @@ use super::schedule_api::{
 };
 use crate::auth::{Action, Role, authorize, current_actor};
 use crate::error::AppError;
+use crate::request::PostedForm;
 use crate::ui::{
-    ErrorNotice, FormErrorNotice, SuccessNotice, UserTitle, posted_error, query_param,
+    ErrorNotice, FormErrorNotice, SuccessNotice, UserTitle, posted_error, posted_for, query_param,
+    shown_value,
 };
 
 /// Reads the `:id` route parameter as a cohort id.
@@ -145,19 +147,26 @@ fn TermSection(term: TermView, can_manage: bool) -> impl IntoView {
 
 /// Date, time and offset fields for a deadline in the cohort's zone.
 #[component]
-fn DeadlineFields(prefix: String, legend: String, deadline: Option<Deadline>) -> impl IntoView {
+fn DeadlineFields(
+    prefix: String,
+    legend: String,
+    deadline: Option<Deadline>,
+    /// A failed post of this form, whose values are shown instead of the saved ones.
+    posted: Option<PostedForm>,
+) -> impl IntoView {
+    let base = prefix.rsplit('-').next().unwrap_or_default().to_owned();
     let (date, time, offset) = deadline
         .as_ref()
         .map(|d| (d.local_date.clone(), d.local_time.clone(), d.offset.clone()))
         .unwrap_or_default();
+    let date = shown_value(&posted, &format!("{base}_date"), date);
+    let time = shown_value(&posted, &format!("{base}_time"), time);
+    let offset = shown_value(&posted, &format!("{base}_offset"), offset);
     let zone = deadline.map(|d| d.zone).unwrap_or_default();
     let date_id = format!("{prefix}-date");
     let time_id = format!("{prefix}-time");
     let offset_id = format!("{prefix}-offset");
-    let name = |suffix: &str| {
-        let base = prefix.rsplit('-').next().unwrap_or_default();
-        format!("{base}_{suffix}")
-    };
+    let name = |suffix: &str| format!("{base}_{suffix}");
     view! {
         <fieldset class="editor-row">
             <legend>{legend}</legend>
@@ -184,29 +193,34 @@ fn DeadlineFields(prefix: String, legend: String, deadline: Option<Deadline>) ->
 fn TermForm(term: TermView) -> impl IntoView {
     let id = term.id;
     let field = move |name: &str| format!("term-{id}-{name}");
+    let id_text = id.to_string();
+    let posted = posted_for(&SaveTerm::url(), &[("term_id", &id_text)]);
+    let season = shown_value(&posted, "season", term.season.clone());
+    let starts_on = shown_value(&posted, "starts_on", term.starts_on.clone());
+    let ends_on = shown_value(&posted, "ends_on", term.ends_on.clone());
     view! {
-        <details>
+        <details open=posted.is_some()>
             <summary>{format!("Edit {}", term.title())}</summary>
             <form method="post" action=SaveTerm::url() class="stacked-form">
                 <input type="hidden" name="term_id" value=id.to_string()/>
                 <div class="field">
                     <label for=field("season")>"Season"</label>
                     <select id=field("season") name="season">
-                        <option value="spring" selected=term.season == "spring">"Spring"</option>
-                        <option value="fall" selected=term.season == "fall">"Fall"</option>
+                        <option value="spring" selected=season == "spring">"Spring"</option>
+                        <option value="fall" selected=season == "fall">"Fall"</option>
                     </select>
                 </div>
                 <div class="field-row">
                     <div class="field">
                         <label for=field("starts")>"First day"</label>
-                        <input id=field("starts") name="starts_on" type="date" required value=term.starts_on.clone()/>
+                        <input id=field("starts") name="starts_on" type="date" required value=starts_on/>
                     </div>
                     <div class="field">
                         <label for=field("ends")>"Last day"</label>
-                        <input id=field("ends") name="ends_on" type="date" required value=term.ends_on.clone()/>
+                        <input id=field("ends") name="ends_on" type="date" required value=ends_on/>
                     </div>
                 </div>
-                <DeadlineFields prefix=field("lock") legend="Competency choices lock at".to_owned() deadline=term.choices_lock.clone()/>
+                <DeadlineFields prefix=field("lock") legend="Competency choices lock at".to_owned() deadline=term.choices_lock.clone() posted=posted.clone()/>
                 <button type="submit">{format!("Save {}", term.title())}</button>
             </form>
         </details>
@@ -217,26 +231,31 @@ fn TermForm(term: TermView) -> impl IntoView {
 fn ModuleForm(module: ModuleView) -> impl IntoView {
     let id = module.id;
     let field = move |name: &str| format!("module-{id}-{name}");
+    let id_text = id.to_string();
+    let posted = posted_for(&SaveModule::url(), &[("module_id", &id_text)]);
+    let name = shown_value(&posted, "name", module.name.clone());
+    let position = shown_value(&posted, "position", module.position.to_string());
+    let opens_on = shown_value(&posted, "opens_on", module.opens_on.clone());
     view! {
-        <details>
+        <details open=posted.is_some()>
             <summary>{format!("Edit module {}", module.name)}</summary>
             <form method="post" action=SaveModule::url() class="stacked-form">
                 <input type="hidden" name="module_id" value=id.to_string()/>
                 <div class="field-row">
                     <div class="field">
                         <label for=field("name")>"Name"</label>
-                        <input id=field("name") name="name" type="text" required value=module.name.clone()/>
+                        <input id=field("name") name="name" type="text" required value=name/>
                     </div>
                     <div class="field">
                         <label for=field("position")>"Order"</label>
-                        <input id=field("position") name="position" type="text" inputmode="numeric" size="3" value=module.position.to_string()/>
+                        <input id=field("position") name="position" type="text" inputmode="numeric" size="3" value=position/>
                     </div>
                     <div class="field">
                         <label for=field("opens")>"Opens"</label>
-                        <input id=field("opens") name="opens_on" type="date" value=module.opens_on.clone()/>
+                        <input id=field("opens") name="opens_on" type="date" value=opens_on/>
                     </div>
                 </div>
-                <DeadlineFields prefix=field("due") legend="Due".to_owned() deadline=module.due.clone()/>
+                <DeadlineFields prefix=field("due") legend="Due".to_owned() deadline=module.due.clone() posted=posted.clone()/>
                 <button type="submit">{format!("Save module {}", module.name)}</button>
             </form>
             <form method="post" action=RemoveModule::url() class="inline-form">
@@ -249,6 +268,11 @@ fn ModuleForm(module: ModuleView) -> impl IntoView {
 
 #[component]
 fn DetailsForm(overview: CohortOverview) -> impl IntoView {
+    let posted = posted_for(&UpdateCohortDetails::url(), &[]);
+    let name = shown_value(&posted, "name", overview.name.clone());
+    let year = shown_value(&posted, "year", overview.year.to_string());
+    let affiliate = shown_value(&posted, "affiliate", overview.affiliate.clone());
+    let time_zone = shown_value(&posted, "time_zone", overview.time_zone.clone());
     view! {
         <section aria-labelledby="details-heading" class="panel">
             <h2 id="details-heading">"Cohort details"</h2>
@@ -256,19 +280,19 @@ fn DetailsForm(overview: CohortOverview) -> impl IntoView {
                 <input type="hidden" name="cohort_id" value=overview.id.to_string()/>
                 <div class="field">
                     <label for="cohort-name">"Name"</label>
-                    <input id="cohort-name" name="name" type="text" required value=overview.name.clone()/>
+                    <input id="cohort-name" name="name" type="text" required value=name/>
                 </div>
                 <div class="field">
                     <label for="cohort-year">"Year"</label>
-                    <input id="cohort-year" name="year" type="text" inputmode="numeric" size="4" required value=overview.year.to_string()/>
+                    <input id="cohort-year" name="year" type="text" inputmode="numeric" size="4" required value=year/>
                 </div>
                 <div class="field">
                     <label for="cohort-affiliate">"State or local affiliate"</label>
-                    <input id="cohort-affiliate" name="affiliate" type="text" value=overview.affiliate.clone()/>
+                    <input id="cohort-affiliate" name="affiliate" type="text" value=affiliate/>
                 </div>
                 <div class="field">
                     <label for="cohort-zone">"Time zone"</label>
-                    <input id="cohort-zone" name="time_zone" type="text" list="us-time-zones" required value=overview.time_zone.clone() aria-describedby="cohort-zone-hint"/>
+                    <input id="cohort-zone" name="time_zone" type="text" list="us-time-zones" required value=time_zone aria-describedby="cohort-zone-hint"/>
                     <p id="cohort-zone-hint" class="hint">"An IANA name such as America/Chicago. New deadlines are entered in this zone; deadlines already set keep theirs."</p>
                 </div>
                 <TimeZoneOptions/>

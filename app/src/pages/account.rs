@@ -7,7 +7,9 @@ use leptos_meta::Title;
 use crate::auth::current_actor;
 use crate::cohorts::TimeZoneOptions;
 use crate::error::AppError;
-use crate::ui::{ErrorNotice, FieldError, SuccessNotice, posted_error, query_param};
+use crate::ui::{
+    ErrorNotice, FieldError, SuccessNotice, posted_error, posted_for, query_param, shown_value,
+};
 
 /// Sets the time zone the caller reads times in. Blank shows each cohort's own zone.
 #[server(prefix = "/api", endpoint = "account/time-zone")]
@@ -64,7 +66,7 @@ pub fn AccountPage() -> impl IntoView {
                     name="time_zone"
                     type="text"
                     list="us-time-zones"
-                    value=user.time_zone.clone().unwrap_or_default()
+                    value=shown_value(&posted_for(&SetTimeZone::url(), &[]), "time_zone", user.time_zone.clone().unwrap_or_default())
                     aria-describedby="account-zone-hint account-zone-error"
                     aria-invalid=zone_error.is_some().to_string()
                 />

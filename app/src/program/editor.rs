@@ -72,21 +72,13 @@ pub fn definition_from_form(
     }
     let artifacts: Vec<ArtifactRequirement> = artifacts
         .into_iter()
-        .map(|artifact| {
-            let ticked = [
-                (EvidenceType::Video, artifact.video.is_some()),
-                (EvidenceType::Audio, artifact.audio.is_some()),
-                (EvidenceType::Image, artifact.image.is_some()),
-                (EvidenceType::Written, artifact.written.is_some()),
-                (EvidenceType::Link, artifact.link.is_some()),
-            ];
-            ArtifactRequirement {
-                description: artifact.description.trim().to_owned(),
-                evidence_types: ticked
-                    .into_iter()
-                    .filter_map(|(kind, on)| on.then_some(kind))
-                    .collect(),
-            }
+        .map(|artifact| ArtifactRequirement {
+            description: artifact.description.trim().to_owned(),
+            evidence_types: artifact
+                .ticked()
+                .into_iter()
+                .filter_map(|(kind, on)| on.then_some(kind))
+                .collect(),
         })
         .filter(|artifact| !artifact.description.is_empty() || !artifact.evidence_types.is_empty())
         .collect();
@@ -294,6 +286,184 @@ mod tests {
         assert!(
             text.contains("Rubric, Part 3: reflection: each part"),
             "{text}"
+        );
+    }
+}
+
+/// The definition editor's fields as text, as the form shows them: from a saved
+/// definition, or from a post that came back with an error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditorFields {
+    pub title: String,
+    pub key_method: String,
+    pub method_components: String,
+    pub research: String,
+    pub resources: String,
+    pub questions: Vec<QuestionInput>,
+    pub artifacts: Vec<ArtifactInput>,
+    pub reflection_prompt: String,
+    pub criteria: Vec<CriterionInput>,
+}
+
+impl EditorFields {
+    pub fn from_definition(definition: &Definition) -> Self {
+        let on = |kinds: &[EvidenceType], kind| kinds.contains(&kind).then(|| "on".to_owned());
+        let criteria = RUBRIC_PARTS
+            .iter()
+            .zip(definition.rubric.parts())
+            .flat_map(|((part, _), (_, criteria))| {
+                criteria.iter().map(move |criterion| CriterionInput {
+                    part: (*part).to_owned(),
+                    criterion: criterion.criterion.clone(),
+                    levels: criterion.levels.join(", "),
+                    passing_level: criterion.passing_level.clone(),
+                })
+            })
+            .collect();
+        EditorFields {
+            title: definition.title.clone(),
+            key_method: definition.key_method.clone(),
+            method_components: definition.method_components.join("\n"),
+            research: definition.research.clone(),
+            resources: definition.resources.join("\n"),
+            questions: definition
+                .overview_questions
+                .iter()
+                .map(|question| QuestionInput {
+                    prompt: question.prompt.clone(),
+                    min_words: question.min_words.to_string(),
+                    max_words: question.max_words.to_string(),
+                })
+                .collect(),
+            artifacts: definition
+                .artifacts
+                .iter()
+                .map(|artifact| ArtifactInput {
+                    description: artifact.description.clone(),
+                    video: on(&artifact.evidence_types, EvidenceType::Video),
+                    audio: on(&artifact.evidence_types, EvidenceType::Audio),
+                    image: on(&artifact.evidence_types, EvidenceType::Image),
+                    written: on(&artifact.evidence_types, EvidenceType::Written),
+                    link: on(&artifact.evidence_types, EvidenceType::Link),
+                })
+                .collect(),
+            reflection_prompt: definition.reflection_prompt.clone(),
+            criteria,
+        }
+    }
+
+    /// Reads the fields of a posted editor form, whose rows are named like
+    /// `questions[0][prompt]`. Rows keep their posted order.
+    pub fn from_posted(form: &crate::request::PostedForm) -> Self {
+        use std::collections::BTreeMap;
+        let mut questions: BTreeMap<usize, QuestionInput> = BTreeMap::new();
+        let mut artifacts: BTreeMap<usize, ArtifactInput> = BTreeMap::new();
+        let mut criteria: BTreeMap<usize, CriterionInput> = BTreeMap::new();
+        let mut fields = EditorFields::default();
+        for (name, value) in &form.fields {
+            let value = value.clone();
+            if let Some((list, index, part)) = row_field(name) {
+                match list {
+                    "questions" => {
+                        let row = questions.entry(index).or_default();
+                        match part {
+                            "prompt" => row.prompt = value,
+                            "min_words" => row.min_words = value,
+                            "max_words" => row.max_words = value,
+                            _ => {}
+                        }
+                    }
+                    "artifacts" => {
+                        let row = artifacts.entry(index).or_default();
+                        match part {
+                            "description" => row.description = value,
+                            "video" => row.video = Some(value),
+                            "audio" => row.audio = Some(value),
+                            "image" => row.image = Some(value),
+                            "written" => row.written = Some(value),
+                            "link" => row.link = Some(value),
+                            _ => {}
+                        }
+                    }
+                    "criteria" => {
+                        let row = criteria.entry(index).or_default();
+                        match part {
+                            "part" => row.part = value,
+                            "criterion" => row.criterion = value,
+                            "levels" => row.levels = value,
+                            "passing_level" => row.passing_level = value,
+                            _ => {}
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            match name.as_str() {
+                "title" => fields.title = value,
+                "key_method" => fields.key_method = value,
+                "method_components" => fields.method_components = value,
+                "research" => fields.research = value,
+                "resources" => fields.resources = value,
+                "reflection_prompt" => fields.reflection_prompt = value,
+                _ => {}
+            }
+        }
+        let is_blank_question = |q: &QuestionInput| {
+            q.prompt.trim().is_empty()
+                && q.min_words.trim().is_empty()
+                && q.max_words.trim().is_empty()
+        };
+        fields.questions = questions
+            .into_values()
+            .filter(|q| !is_blank_question(q))
+            .collect();
+        fields.artifacts = artifacts
+            .into_values()
+            .filter(|a| *a != ArtifactInput::default())
+            .collect();
+        fields.criteria = criteria
+            .into_values()
+            .filter(|c| {
+                !(c.criterion.trim().is_empty()
+                    && c.levels.trim().is_empty()
+                    && c.passing_level.trim().is_empty())
+            })
+            .collect();
+        fields
+    }
+}
+
+/// Splits a row field's name such as `questions[2][prompt]` into its list, index and
+/// field.
+fn row_field(name: &str) -> Option<(&str, usize, &str)> {
+    let (list, rest) = name.split_once('[')?;
+    let (index, rest) = rest.split_once("][")?;
+    let part = rest.strip_suffix(']')?;
+    Some((list, index.parse().ok()?, part))
+}
+
+#[cfg(test)]
+mod editor_fields_tests {
+    use super::*;
+
+    #[test]
+    fn posted_rows_come_back_in_order_without_blank_ones() {
+        let form = crate::request::PostedForm::parse(
+            "/api/microcredential/save",
+            "title=T&questions%5B1%5D%5Bprompt%5D=Second&questions%5B0%5D%5Bprompt%5D=First\
+             &questions%5B0%5D%5Bmax_words%5D=many&questions%5B2%5D%5Bprompt%5D=\
+             &artifacts%5B0%5D%5Bvideo%5D=on&criteria%5B0%5D%5Bpart%5D=overview",
+        );
+        let fields = EditorFields::from_posted(&form);
+        assert_eq!(fields.title, "T");
+        let prompts: Vec<&str> = fields.questions.iter().map(|q| q.prompt.as_str()).collect();
+        assert_eq!(prompts, ["First", "Second"]);
+        assert_eq!(fields.questions[0].max_words, "many");
+        assert_eq!(fields.artifacts[0].video.as_deref(), Some("on"));
+        assert!(
+            fields.criteria.is_empty(),
+            "a row with only its part is blank"
         );
     }
 }

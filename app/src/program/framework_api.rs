@@ -570,6 +570,20 @@ pub struct ArtifactInput {
     pub link: Option<String>,
 }
 
+impl ArtifactInput {
+    /// Each evidence type with whether its box is ticked.
+    pub fn ticked(&self) -> [(super::format::EvidenceType, bool); 5] {
+        use super::format::EvidenceType;
+        [
+            (EvidenceType::Video, self.video.is_some()),
+            (EvidenceType::Audio, self.audio.is_some()),
+            (EvidenceType::Image, self.image.is_some()),
+            (EvidenceType::Written, self.written.is_some()),
+            (EvidenceType::Link, self.link.is_some()),
+        ]
+    }
+}
+
 /// One rubric criterion as the editor posts it; `levels` is comma-separated, best first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CriterionInput {

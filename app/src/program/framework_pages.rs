@@ -6,12 +6,12 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::editor::RUBRIC_PARTS;
-use super::format::{Definition, EvidenceType, GroupKind, STAGES};
+use super::editor::{EditorFields, RUBRIC_PARTS};
+use super::format::{Definition, GroupKind, STAGES};
 use super::framework_api::{
-    AddCompetency, EXPORT_URL, IMPORT_URL, LoadDefaultTemplate, SaveMicrocredential,
-    UpdateCompetency, UpdateGroup, done_message, get_framework, get_microcredential,
-    list_microcredentials,
+    AddCompetency, ArtifactInput, CriterionInput, EXPORT_URL, IMPORT_URL, LoadDefaultTemplate,
+    QuestionInput, SaveMicrocredential, UpdateCompetency, UpdateGroup, done_message, get_framework,
+    get_microcredential, list_microcredentials,
 };
 use super::{
     CompetencyView, FrameworkView, GroupView, MicrocredentialDetail, MicrocredentialSummary,
@@ -20,7 +20,7 @@ use crate::auth::{Action, authorize, current_actor};
 use crate::error::AppError;
 use crate::ui::{
     ErrorNotice, FormErrorNotice, PlaceholderBadge, SuccessNotice, UserTitle, posted_error,
-    posted_error_from, query_param,
+    posted_error_from, posted_for, query_param, shown_value,
 };
 
 fn framework_form_error() -> Option<AppError> {
@@ -193,11 +193,17 @@ fn CompetencyItem(competency: CompetencyView) -> impl IntoView {
     let id = competency.id;
     let field_id = move |name: &str| format!("competency-{id}-{name}");
     let descriptors = competency.stages.in_order().map(str::to_owned);
+    let id_text = id.to_string();
+    let posted = posted_for(&UpdateCompetency::url(), &[("id", &id_text)]);
+    let name_value = shown_value(&posted, "name", competency.name.clone());
+    let description_value = shown_value(&posted, "description", competency.description.clone());
+    let open = posted.is_some();
     let stage_fields = STAGES
         .iter()
         .zip(descriptors.clone())
         .map(|(stage, text)| {
             let name = stage.to_lowercase();
+            let text = shown_value(&posted, &name, text);
             let input_id = field_id(&name);
             view! {
                 <div class="field">
@@ -209,7 +215,7 @@ fn CompetencyItem(competency: CompetencyView) -> impl IntoView {
         .collect_view();
     let unconfirmed = competency.unconfirmed;
     view! {
-        <details>
+        <details open=open>
             <summary>
                 <span class="competency-name">{competency.name.clone()}</span>
                 " " <PlaceholderBadge show=unconfirmed/>
@@ -225,11 +231,11 @@ fn CompetencyItem(competency: CompetencyView) -> impl IntoView {
                 <input type="hidden" name="id" value=id.to_string()/>
                 <div class="field">
                     <label for=field_id("name")>"Name"</label>
-                    <input id=field_id("name") name="name" type="text" required value=competency.name.clone()/>
+                    <input id=field_id("name") name="name" type="text" required value=name_value/>
                 </div>
                 <div class="field">
                     <label for=field_id("description")>"Description"</label>
-                    <textarea id=field_id("description") name="description" rows="2">{competency.description.clone()}</textarea>
+                    <textarea id=field_id("description") name="description" rows="2">{description_value}</textarea>
                 </div>
                 {stage_fields}
                 {unconfirmed.then(|| view! {
@@ -354,7 +360,10 @@ fn MicrocredentialView(
             </table>
         </section>
         {if is_current {
-            view! { <DefinitionEditor key definition/> }.into_any()
+            let fields = posted_for(&SaveMicrocredential::url(), &[("key", &key)])
+                .map(|form| EditorFields::from_posted(&form))
+                .unwrap_or_else(|| EditorFields::from_definition(&definition));
+            view! { <DefinitionEditor key fields/> }.into_any()
         } else {
             view! {
                 <p><a href=base>"Edit the current version"</a></p>
@@ -407,40 +416,39 @@ pub fn DefinitionView(definition: Definition) -> impl IntoView {
 }
 
 #[component]
-fn DefinitionEditor(key: String, definition: Definition) -> impl IntoView {
-    let Definition {
+fn DefinitionEditor(key: String, fields: EditorFields) -> impl IntoView {
+    let EditorFields {
         title,
         key_method,
         method_components,
         research,
         resources,
-        overview_questions,
+        questions,
         artifacts,
         reflection_prompt,
-        rubric,
-    } = definition;
-    let question_rows = overview_questions
+        criteria,
+    } = fields;
+    let question_rows = questions
         .into_iter()
-        .map(|question| (question.prompt, question.min_words.to_string(), question.max_words.to_string()))
-        .chain(std::iter::once(Default::default()))
+        .chain(std::iter::once(QuestionInput::default()))
         .enumerate()
-        .map(|(i, (prompt, min, max))| {
+        .map(|(i, question)| {
             let id = |field: &str| format!("question-{i}-{field}");
             view! {
                 <fieldset class="editor-row">
                     <legend>{format!("Question {}", i + 1)}</legend>
                     <div class="field">
                         <label for=id("prompt")>"Question"</label>
-                        <textarea id=id("prompt") name=format!("questions[{i}][prompt]") rows="2">{prompt}</textarea>
+                        <textarea id=id("prompt") name=format!("questions[{i}][prompt]") rows="2">{question.prompt}</textarea>
                     </div>
                     <div class="field-row">
                         <div class="field">
                             <label for=id("min")>"Fewest words"</label>
-                            <input id=id("min") name=format!("questions[{i}][min_words]") type="text" inputmode="numeric" size="5" value=min/>
+                            <input id=id("min") name=format!("questions[{i}][min_words]") type="text" inputmode="numeric" size="5" value=question.min_words/>
                         </div>
                         <div class="field">
                             <label for=id("max")>"Most words"</label>
-                            <input id=id("max") name=format!("questions[{i}][max_words]") type="text" inputmode="numeric" size="5" value=max/>
+                            <input id=id("max") name=format!("questions[{i}][max_words]") type="text" inputmode="numeric" size="5" value=question.max_words/>
                         </div>
                     </div>
                 </fieldset>
@@ -449,25 +457,25 @@ fn DefinitionEditor(key: String, definition: Definition) -> impl IntoView {
         .collect_view();
     let artifact_rows = artifacts
         .into_iter()
-        .map(|artifact| (artifact.description, artifact.evidence_types))
-        .chain(std::iter::once(Default::default()))
+        .chain(std::iter::once(ArtifactInput::default()))
         .enumerate()
-        .map(|(i, (description, kinds))| {
+        .map(|(i, artifact)| {
             let description_id = format!("artifact-{i}-description");
+            let ticked = artifact.ticked();
             view! {
                 <fieldset class="editor-row">
                     <legend>{format!("Artifact {}", i + 1)}</legend>
                     <div class="field">
                         <label for=description_id.clone()>"What to submit"</label>
-                        <textarea id=description_id name=format!("artifacts[{i}][description]") rows="2">{description}</textarea>
+                        <textarea id=description_id name=format!("artifacts[{i}][description]") rows="2">{artifact.description}</textarea>
                     </div>
                     <fieldset>
                         <legend>"Accepted evidence types"</legend>
-                        {EvidenceType::ALL.into_iter().map(|kind| {
+                        {ticked.into_iter().map(|(kind, on)| {
                             let id = format!("artifact-{i}-{}", kind.as_str());
                             view! {
                                 <div class="field-checkbox">
-                                    <input id=id.clone() type="checkbox" name=format!("artifacts[{i}][{}]", kind.as_str()) checked=kinds.contains(&kind)/>
+                                    <input id=id.clone() type="checkbox" name=format!("artifacts[{i}][{}]", kind.as_str()) checked=on/>
                                     <label for=id>{kind.label()}</label>
                                 </div>
                             }
@@ -480,14 +488,14 @@ fn DefinitionEditor(key: String, definition: Definition) -> impl IntoView {
     let mut next_row = 0;
     let rubric_sections = RUBRIC_PARTS
         .iter()
-        .zip([rubric.overview, rubric.artifacts, rubric.reflection])
-        .map(|((part, label), criteria)| {
+        .map(|(part, label)| {
             let rows = criteria
-                .into_iter()
-                .map(|criterion| (criterion.criterion, criterion.levels.join(", "), criterion.passing_level))
-                .chain(std::iter::once(Default::default()))
+                .iter()
+                .filter(|criterion| criterion.part == *part)
+                .cloned()
+                .chain(std::iter::once(CriterionInput::default()))
                 .enumerate()
-                .map(|(n, (text, levels, passing))| {
+                .map(|(n, criterion)| {
                     let i = next_row;
                     next_row += 1;
                     let id = |field: &str| format!("criterion-{i}-{field}");
@@ -497,15 +505,15 @@ fn DefinitionEditor(key: String, definition: Definition) -> impl IntoView {
                             <input type="hidden" name=format!("criteria[{i}][part]") value=*part/>
                             <div class="field">
                                 <label for=id("text")>"Criterion"</label>
-                                <textarea id=id("text") name=format!("criteria[{i}][criterion]") rows="2">{text}</textarea>
+                                <textarea id=id("text") name=format!("criteria[{i}][criterion]") rows="2">{criterion.criterion}</textarea>
                             </div>
                             <div class="field">
                                 <label for=id("levels")>"Levels, best first, separated by commas"</label>
-                                <input id=id("levels") name=format!("criteria[{i}][levels]") type="text" value=levels/>
+                                <input id=id("levels") name=format!("criteria[{i}][levels]") type="text" value=criterion.levels/>
                             </div>
                             <div class="field">
                                 <label for=id("passing")>"Lowest level that passes"</label>
-                                <input id=id("passing") name=format!("criteria[{i}][passing_level]") type="text" value=passing/>
+                                <input id=id("passing") name=format!("criteria[{i}][passing_level]") type="text" value=criterion.passing_level/>
                             </div>
                         </fieldset>
                     }
@@ -530,7 +538,7 @@ fn DefinitionEditor(key: String, definition: Definition) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="definition-components">"Method components, one per line"</label>
-                    <textarea id="definition-components" name="method_components" rows="4">{method_components.join("\n")}</textarea>
+                    <textarea id="definition-components" name="method_components" rows="4">{method_components}</textarea>
                 </div>
                 <div class="field">
                     <label for="definition-research">"Research"</label>
@@ -538,7 +546,7 @@ fn DefinitionEditor(key: String, definition: Definition) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="definition-resources">"Resources, one per line"</label>
-                    <textarea id="definition-resources" name="resources" rows="3">{resources.join("\n")}</textarea>
+                    <textarea id="definition-resources" name="resources" rows="3">{resources}</textarea>
                 </div>
                 <h3>"Part 1: overview questions"</h3>
                 {question_rows}

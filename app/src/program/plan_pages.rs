@@ -18,7 +18,8 @@ use crate::auth::{Action, authorize, current_actor};
 use crate::cohorts::{DeadlineText, cohort_id_param, cohort_label};
 use crate::error::AppError;
 use crate::ui::{
-    ErrorNotice, FieldError, FormErrorNotice, SuccessNotice, UserTitle, posted_error, query_param,
+    ErrorNotice, FieldError, FormErrorNotice, SuccessNotice, UserTitle, posted_error, posted_for,
+    query_param, shown_value,
 };
 
 fn plan_form_error() -> Option<AppError> {
@@ -156,12 +157,16 @@ fn StaffFields(
     reason_error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = format!("reason-{term}");
+    let term_text = term.to_string();
+    let reason = posted_for(&ChangeFellowChoices::url(), &[("term", &term_text)])
+        .and_then(|form| form.value("reason").map(str::to_owned))
+        .unwrap_or_default();
     view! {
         <input type="hidden" name="fellow_id" value=plan_fellow.to_string()/>
         <input type="hidden" name="term" value=term.to_string()/>
         <div class="field">
             <label for=id.clone()>{if locked { "Reason for the change (required: these choices are locked)" } else { "Reason for the change" }}</label>
-            <textarea id=id.clone() name="reason" rows="2" aria-describedby=format!("{id}-error")></textarea>
+            <textarea id=id.clone() name="reason" rows="2" maxlength="2000" aria-describedby=format!("{id}-error")>{reason}</textarea>
             <FieldError id=if term == 1 { "reason-1-error" } else { "reason-2-error" } message=reason_error/>
         </div>
     }
@@ -186,6 +191,18 @@ fn FirstTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> i
     let action = match viewer {
         Viewer::Fellow => ChooseFirstTerm::url(),
         Viewer::Staff { .. } => ChangeFellowChoices::url(),
+    };
+    let posted = match viewer {
+        Viewer::Fellow => posted_for(&action, &[]),
+        Viewer::Staff { .. } => posted_for(&action, &[("term", "1")]),
+    };
+    let is_ticked = {
+        let saved = plan.choices.overarching.clone();
+        let posted = posted.clone();
+        move |id: i32| match &posted {
+            Some(form) => form.has_value_under("overarching[", &id.to_string()),
+            None => saved.contains(&id),
+        }
     };
     let chosen = plan.choices.overarching.clone();
     let overarching: Vec<CompetencyView> = plan
@@ -214,7 +231,7 @@ fn FirstTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> i
                             let id = format!("overarching-{}", competency.id);
                             view! {
                                 <div class="field-checkbox">
-                                    <input id=id.clone() type="checkbox" name=format!("overarching[{index}]") value=competency.id.to_string() checked=chosen.contains(&competency.id)/>
+                                    <input id=id.clone() type="checkbox" name=format!("overarching[{index}]") value=competency.id.to_string() checked=is_ticked(competency.id)/>
                                     <label for=id>{competency_label(&competency)}</label>
                                 </div>
                             }
@@ -252,6 +269,19 @@ fn SecondTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> 
         Viewer::Staff { .. } => ChangeFellowChoices::url(),
     };
     let choices = plan.choices.clone();
+    let posted = match viewer {
+        Viewer::Fellow => posted_for(&action, &[]),
+        Viewer::Staff { .. } => posted_for(&action, &[("term", "2")]),
+    };
+    let picked = |name: &str, saved: Option<i32>| -> Option<i32> {
+        match &posted {
+            Some(form) => form.value(name).and_then(|value| value.parse().ok()),
+            None => saved,
+        }
+    };
+    let shown_pathway = picked("pathway", choices.pathway_group);
+    let shown_competency = picked("pathway_competency", choices.pathway_competency);
+    let shown_decc = picked("decc", choices.decc);
     let framework = plan.framework.clone();
     let pathways: Vec<_> = framework.groups_of(GroupKind::Pathway).cloned().collect();
     let decc: Vec<CompetencyView> = framework
@@ -289,7 +319,7 @@ fn SecondTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> 
                             let id = format!("pathway-{}", group.id);
                             view! {
                                 <div class="field-checkbox">
-                                    <input id=id.clone() type="radio" name="pathway" value=group.id.to_string() checked=choices.pathway_group == Some(group.id)/>
+                                    <input id=id.clone() type="radio" name="pathway" value=group.id.to_string() checked=shown_pathway == Some(group.id)/>
                                     <label for=id>{group.name.clone()}</label>
                                 </div>
                             }
@@ -306,7 +336,7 @@ fn SecondTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> 
                                     let id = format!("pathway-competency-{}", competency.id);
                                     view! {
                                         <div class="field-checkbox">
-                                            <input id=id.clone() type="radio" name="pathway_competency" value=competency.id.to_string() checked=choices.pathway_competency == Some(competency.id)/>
+                                            <input id=id.clone() type="radio" name="pathway_competency" value=competency.id.to_string() checked=shown_competency == Some(competency.id)/>
                                             <label for=id>{competency_label(competency)}</label>
                                         </div>
                                     }
@@ -322,7 +352,7 @@ fn SecondTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> 
                             let id = format!("decc-{}", competency.id);
                             view! {
                                 <div class="field-checkbox">
-                                    <input id=id.clone() type="radio" name="decc" value=competency.id.to_string() checked=choices.decc == Some(competency.id)/>
+                                    <input id=id.clone() type="radio" name="decc" value=competency.id.to_string() checked=shown_decc == Some(competency.id)/>
                                     <label for=id>{competency_label(&competency)}</label>
                                 </div>
                             }
@@ -430,8 +460,18 @@ fn RatingForm(
     let id = competency.id;
     let field = move |name: &str| format!("rate-{id}-{name}");
     let by_coach = !fellow_field.is_empty();
+    let id_text = id.to_string();
+    let posted = posted_for(&RateGrowth::url(), &[("competency_id", &id_text)]);
+    let current_moment = shown_value(&posted, "moment", current_moment);
+    let posted_stage = posted
+        .as_ref()
+        .and_then(|form| form.value("stage"))
+        .unwrap_or_default()
+        .to_owned();
+    let note = shown_value(&posted, "note", String::new());
+    let open = posted.is_some();
     view! {
-        <details>
+        <details open=open>
             <summary>{if by_coach { format!("Add a coach rating for {}", competency.name) } else { format!("Rate yourself on {}", competency.name) }}</summary>
             <form method="post" action=RateGrowth::url() class="stacked-form wide-form">
                 <input type="hidden" name="cohort_id" value=cohort_id.to_string()/>
@@ -454,7 +494,7 @@ fn RatingForm(
                         let text = if descriptor.is_empty() { (*stage).to_owned() } else { format!("{stage}: {descriptor}") };
                         view! {
                             <div class="field-checkbox">
-                                <input id=input_id.clone() type="radio" name="stage" value=(index + 1).to_string() required/>
+                                <input id=input_id.clone() type="radio" name="stage" value=(index + 1).to_string() required checked=posted_stage == (index + 1).to_string()/>
                                 <label for=input_id>{text}</label>
                             </div>
                         }
@@ -462,7 +502,7 @@ fn RatingForm(
                 </fieldset>
                 <div class="field">
                     <label for=field("note")>"Note (optional)"</label>
-                    <textarea id=field("note") name="note" rows="2"></textarea>
+                    <textarea id=field("note") name="note" rows="2" maxlength="2000">{note}</textarea>
                 </div>
                 <button type="submit">"Save rating"</button>
             </form>
