@@ -16,7 +16,13 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
 /// Renders the visible, announced message alone, for errors that do not decide the
 /// page's status, such as a form post that came back with a problem.
 #[component]
-pub fn ErrorMessage(error: AppError) -> impl IntoView {
+pub fn ErrorMessage(
+    error: AppError,
+    /// Moves keyboard focus to the message when the page loads, for a form that came
+    /// back with an error.
+    #[prop(optional)]
+    focus: bool,
+) -> impl IntoView {
     // Signing in from here returns the person to the page they wanted.
     let sign_in = matches!(error, AppError::Unauthenticated).then(|| {
         let location = leptos_router::hooks::use_location();
@@ -31,7 +37,7 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         format!("/sign-in?next={query}")
     });
     view! {
-        <div class="notice notice-error" role="alert">
+        <div class="notice notice-error" role="alert" tabindex=focus.then_some("-1") autofocus=focus>
             <p>
                 {error.to_string()}
                 {sign_in.map(|href| view! { " " <a href=href>"Sign in"</a> })}
@@ -62,7 +68,7 @@ pub fn FormErrorNotice(error: Option<AppError>, fields: &'static [&'static str])
                 .iter()
                 .any(|field| error.message_for(field).is_some())
         })
-        .map(|error| view! { <ErrorMessage error/> })
+        .map(|error| view! { <ErrorMessage error focus=true/> })
 }
 
 /// Renders a confirmation that something worked.

@@ -51,12 +51,30 @@ pub async fn export_framework(
     }
 }
 
-/// Rejects posts to the framework import that are not `multipart/form-data` uploads
-/// with a boundary, which the server function's decoder cannot handle.
-pub async fn require_multipart_import(
+/// Rejects server function posts larger than 2 MB, and posts to the framework import
+/// that are not `multipart/form-data` uploads with a boundary, which the server
+/// function's decoder cannot handle.
+pub async fn guard_server_function_bodies(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    // Server functions read at most 2 MB of form data; say so rather than fail with 500.
+    let declared_length = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    let is_import = request.uri().path() == app::program::IMPORT_URL;
+    if request.uri().path().starts_with("/api/")
+        && !is_import
+        && declared_length.is_some_and(|length| length > 2 * 1024 * 1024)
+    {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The form is larger than 2 MB. Shorten the text and send it again.",
+        )
+            .into_response();
+    }
     if request.method() == http::Method::POST && request.uri().path() == app::program::IMPORT_URL {
         let is_multipart = request
             .headers()

@@ -96,7 +96,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(crate::form_echo::keep_posted_form))
         .layer(sessions)
         .layer(middleware::from_fn(
-            crate::framework_routes::require_multipart_import,
+            crate::framework_routes::guard_server_function_bodies,
         ))
         .layer(middleware::from_fn(reject_cross_site))
         .layer(middleware::from_fn(bind_form_errors))

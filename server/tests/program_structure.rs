@@ -1249,5 +1249,15 @@ async fn failed_form_posts_keep_typed_values(backend: Backend) {
         "{page}"
     );
     assert!(page.contains("value=\"lots\""), "{page}");
+
+    // A form body over 2 MB gets 413 and a message, not a server error.
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let response = post_form_as(
+        &fellow,
+        &app.url("/api/growth/rate"),
+        &[("cohort_id", &cohort.to_string()), ("note", &huge)],
+    )
+    .await;
+    assert_eq!(response.status(), 413);
     app.stop().await;
 }

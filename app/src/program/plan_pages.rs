@@ -129,7 +129,7 @@ fn PlanView(
         <h1>{heading}</h1>
         <FormErrorNotice error=form_error.clone() fields=shown_fields/>
         {form_error.as_ref().filter(|error| shown_fields.iter().any(|field| error.message_for(field).is_some())).map(|_| view! {
-            <div class="notice notice-error" role="alert"><p>"The choices were not saved. The problem is shown at the field below."</p></div>
+            <div class="notice notice-error" role="alert" tabindex="-1" autofocus=true><p>"Nothing was saved. The problem is shown at the field below."</p></div>
         })}
         {done.filter(|_| form_error.is_none()).map(|message| view! { <SuccessNotice>{message}</SuccessNotice> })}
         <FirstTermSection plan=plan.clone() viewer errors/>
