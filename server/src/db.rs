@@ -52,7 +52,10 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, StartupError
     options
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_timeout(CONNECT_TIMEOUT)
-        .sqlx_logging(false);
+        // Every statement is logged at debug level under `sqlx::query`, which the default
+        // log filter hides; tests count these events to keep statements per page flat.
+        .sqlx_logging(true)
+        .sqlx_logging_level(log::LevelFilter::Debug);
 
     match &config.database {
         DatabaseUrl::Sqlite(path) => {

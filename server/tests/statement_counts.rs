@@ -1,0 +1,147 @@
+//! Database statements per page do not grow with the size of a cohort. The server logs
+//! every statement as a debug event under `sqlx::query`; this test counts those events
+//! while it loads each page for a small and a large cohort.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use app::auth::Role;
+use app::cohorts::schedule_store::{create_schedule, default_plan};
+use app::program::format::GroupKind;
+use app::program::framework_store::{self, DEFAULT_TEMPLATE, load_framework};
+use app::program::plan_store::{self, ChoiceUpdate, NewRating};
+use common::{Backend, TestApp};
+use tracing::Subscriber;
+use tracing_subscriber::Layer;
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::util::SubscriberInitExt;
+
+static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
+
+struct CountStatements;
+
+impl<S: Subscriber> Layer<S> for CountStatements {
+    fn on_event(&self, event: &tracing::Event<'_>, _context: Context<'_, S>) {
+        if event.metadata().target().starts_with("sqlx::query") {
+            STATEMENTS.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Creates a cohort of `size` fellows who have all chosen and rated. Returns the
+/// cohort id and one fellow's id.
+async fn cohort_of(app: &TestApp, name: &str, size: usize) -> (i32, i32) {
+    let cohort = app.create_cohort(name).await;
+    create_schedule(
+        &app.db,
+        cohort,
+        "America/New_York".parse().unwrap(),
+        &default_plan(2026),
+    )
+    .await
+    .unwrap();
+    let framework = load_framework(&app.db).await.unwrap();
+    let overarching: Vec<i32> = framework
+        .groups_of(GroupKind::Overarching)
+        .flat_map(|group| group.competencies.iter().map(|c| c.id))
+        .collect();
+    let mut fellow = 0;
+    for number in 0..size {
+        fellow = app
+            .create_user(
+                &format!("{name}-{number}@test.example"),
+                false,
+                &[(cohort, Role::Fellow)],
+            )
+            .await;
+        plan_store::save_choices(
+            &app.db,
+            cohort,
+            fellow,
+            &ChoiceUpdate::FirstTerm(overarching[0], overarching[1]),
+        )
+        .await
+        .unwrap();
+        plan_store::add_rating(
+            &app.db,
+            NewRating {
+                cohort_id: cohort,
+                fellow_id: fellow,
+                competency_id: overarching[0],
+                term: 1,
+                moment: "start",
+                stage: 2,
+                rated_by: fellow,
+                rater_role: "fellow",
+                note: String::new(),
+                at: chrono::Utc::now(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    (cohort, fellow)
+}
+
+async fn statements_for(client: &reqwest::Client, url: &str) -> usize {
+    STATEMENTS.store(0, Ordering::SeqCst);
+    let response = client.get(url).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{url}");
+    response.text().await.unwrap();
+    STATEMENTS.load(Ordering::SeqCst)
+}
+
+async fn pages_use_fixed_statement_counts(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let file = framework_store::parse_file(DEFAULT_TEMPLATE).unwrap();
+    framework_store::import(&app.db, &file, None).await.unwrap();
+    let (small, small_fellow) = cohort_of(&app, "small", 2).await;
+    let (large, large_fellow) = cohort_of(&app, "large", 30).await;
+    let admin = app.admin().await.clone();
+
+    for (page, small_path, large_path) in [
+        (
+            "cohort",
+            format!("/cohorts/{small}"),
+            format!("/cohorts/{large}"),
+        ),
+        (
+            "fellows",
+            format!("/cohorts/{small}/fellows"),
+            format!("/cohorts/{large}/fellows"),
+        ),
+        (
+            "fellow plan",
+            format!("/cohorts/{small}/fellows/{small_fellow}"),
+            format!("/cohorts/{large}/fellows/{large_fellow}"),
+        ),
+    ] {
+        let for_small = statements_for(&admin, &app.url(&small_path)).await;
+        let for_large = statements_for(&admin, &app.url(&large_path)).await;
+        assert!(
+            for_small > 0,
+            "no statements were counted for the {page} page"
+        );
+        assert_eq!(
+            for_small, for_large,
+            "the {page} page ran {for_small} statements for 2 fellows and {for_large} for 30 ({backend:?})"
+        );
+    }
+    app.stop().await;
+}
+
+/// One test runs both databases in turn, because the statement counter is global.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_use_fixed_statement_counts_on_both_databases() {
+    tracing_subscriber::registry()
+        .with(
+            CountStatements.with_filter(tracing_subscriber::filter::filter_fn(|metadata| {
+                metadata.target().starts_with("sqlx")
+            })),
+        )
+        .try_init()
+        .expect("install the statement counter");
+    pages_use_fixed_statement_counts(Backend::Sqlite).await;
+    pages_use_fixed_statement_counts(Backend::Postgres).await;
+}
