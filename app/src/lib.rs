@@ -40,7 +40,8 @@ use crate::cohorts::{CohortPage, CohortsPage};
 use crate::layout::Layout;
 use crate::pages::{AccountPage, HomePage, NotFoundPage, RoleHomePage};
 use crate::program::{
-    FellowPlanPage, FellowsPage, FrameworkPage, MicrocredentialPage, MyCompetenciesPage,
+    FellowPlanPage, FellowsPage, FrameworkPage, MicrocredentialPage, MicrocredentialReadPage,
+    MyCompetenciesPage,
 };
 
 /// Renders the HTML document around the app. Server only.
@@ -91,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/outbox") view=OutboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/framework") view=FrameworkPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/microcredentials/:key") view=MicrocredentialPage ssr=SsrMode::Async/>
+                    <Route path=path!("/microcredentials/:key") view=MicrocredentialReadPage ssr=SsrMode::Async/>
                     <Route path=path!("/cohorts") view=CohortsPage ssr=SsrMode::Async/>
                     <Route path=path!("/cohorts/:id") view=CohortPage ssr=SsrMode::Async/>
                     <Route path=path!("/cohorts/:id/competencies") view=MyCompetenciesPage ssr=SsrMode::Async/>

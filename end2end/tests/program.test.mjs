@@ -79,6 +79,13 @@ describe('a fellow choosing competencies', () => {
     assert.match(await chart.locator('desc').textContent(), /Term 1 start Developing/);
     await assertAccessible(page, 'the competencies page with a rating');
 
+    // The definition of a chosen micro-credential is one click away.
+    await page.getByRole('link', { name: /What the Communication micro-credential asks for/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Communication' }).waitFor();
+    await page.getByRole('heading', { name: 'Rubric' }).waitFor();
+    await assertAccessible(page, 'a micro-credential as fellows read it');
+    await page.goBack();
+
     // The page fits a phone-sized screen without sideways scrolling.
     await page.setViewportSize({ width: 375, height: 740 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

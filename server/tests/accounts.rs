@@ -584,6 +584,12 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "GET",
+        path: "/microcredentials/{key}",
+        input: "",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "GET",
         path: "/admin/microcredentials/{key}",
         input: "",
         allowed: Allowed::Only(ADMIN),

@@ -214,11 +214,13 @@ fn CompetencyItem(competency: CompetencyView) -> impl IntoView {
         })
         .collect_view();
     let unconfirmed = competency.unconfirmed;
+    let credential = competency.microcredential.clone();
     view! {
         <details open=open>
             <summary>
                 <span class="competency-name">{competency.name.clone()}</span>
                 " " <PlaceholderBadge show=unconfirmed/>
+                {credential.is_none().then(|| view! { " " <span class="badge">"No micro-credential yet"</span> })}
             </summary>
             {(!competency.description.is_empty()).then(|| view! { <p>{competency.description.clone()}</p> })}
             <dl class="stage-list">
@@ -370,6 +372,32 @@ fn MicrocredentialView(
                 <DefinitionView definition/>
             }.into_any()
         }}
+    }
+}
+
+/// A micro-credential's current definition for anyone signed in: what fellows submit
+/// and the rubric reviewers score it with.
+#[component]
+pub fn MicrocredentialReadPage() -> impl IntoView {
+    let key = use_params_map().with_untracked(|params| params.get("key").unwrap_or_default());
+    let detail = Resource::new(
+        move || key.clone(),
+        |key| get_microcredential(key, String::new()),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading the micro-credential…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! {
+                        <UserTitle text=detail.definition.title.clone()/>
+                        <h1>{detail.definition.title.clone()}</h1>
+                        <p class="lead">{format!("Certifies {}. Version {}. Reviewers score submissions with exactly this rubric.", detail.competency, detail.version)}</p>
+                        <DefinitionView definition=detail.definition/>
+                    }.into_any(),
+                    Err(error) => view! { <Title text="Micro-credential"/><ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

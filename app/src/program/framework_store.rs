@@ -136,6 +136,16 @@ pub async fn load_framework(db: &impl ConnectionTrait) -> Result<FrameworkView, 
         .order_by_asc(competency_groups::Column::Position)
         .all(db)
         .await?;
+    let mut credential_of: HashMap<i32, String> = HashMap::new();
+    for credential in microcredentials::Entity::find()
+        .filter(microcredentials::Column::ProgramId.eq(program_id))
+        .order_by_desc(microcredentials::Column::Position)
+        .all(db)
+        .await?
+    {
+        // Read last to first, so the first micro-credential of a competency wins.
+        credential_of.insert(credential.competency_id, credential.key);
+    }
     let mut by_group: HashMap<i32, Vec<CompetencyView>> = HashMap::new();
     for row in competencies::Entity::find()
         .filter(competencies::Column::ProgramId.eq(program_id))
@@ -143,10 +153,11 @@ pub async fn load_framework(db: &impl ConnectionTrait) -> Result<FrameworkView, 
         .all(db)
         .await?
     {
+        let microcredential = credential_of.remove(&row.id);
         by_group
             .entry(row.group_id)
             .or_default()
-            .push(competency_view(row));
+            .push(competency_view(row, microcredential));
     }
     Ok(FrameworkView {
         name,
@@ -165,9 +176,10 @@ pub async fn load_framework(db: &impl ConnectionTrait) -> Result<FrameworkView, 
     })
 }
 
-fn competency_view(row: competencies::Model) -> CompetencyView {
+fn competency_view(row: competencies::Model, microcredential: Option<String>) -> CompetencyView {
     CompetencyView {
         id: row.id,
+        microcredential,
         group_id: row.group_id,
         key: row.key,
         name: row.name,

@@ -19,7 +19,9 @@ pub mod framework_store;
 pub mod plan_store;
 
 pub use framework_api::*;
-pub use framework_pages::{DefinitionView, FrameworkPage, MicrocredentialPage};
+pub use framework_pages::{
+    DefinitionView, FrameworkPage, MicrocredentialPage, MicrocredentialReadPage,
+};
 pub use plan_pages::{FellowPlanPage, FellowsPage, MyCompetenciesPage};
 
 use serde::{Deserialize, Serialize};
@@ -64,6 +66,8 @@ pub struct GroupView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompetencyView {
     pub id: i32,
+    /// The key of the micro-credential that certifies this competency, if one does.
+    pub microcredential: Option<String>,
     pub group_id: i32,
     pub key: String,
     pub name: String,

@@ -406,6 +406,9 @@ fn GrowthSection(plan: FellowPlan, viewer: Viewer) -> impl IntoView {
                 view! {
                     <article class="growth-card" aria-labelledby=heading_id.clone()>
                         <h3 id=heading_id.clone()>{competency.name.clone()}</h3>
+                        {competency.microcredential.clone().map(|key| view! {
+                            <p><a href=format!("/microcredentials/{key}")>{format!("What the {} micro-credential asks for, and its rubric", competency.name)}</a></p>
+                        })}
                         <GrowthChart id=format!("chart-{}", competency.id) competency=competency.name.clone() ratings=ratings.clone()/>
                         <RatingHistory ratings/>
                         {can_rate.then(|| view! { <RatingForm cohort_id=plan.cohort.id fellow_field competency current_moment=current_moment.clone()/> })}
