@@ -1,5 +1,5 @@
 //! Database statements per page do not grow with the size of a cohort. The server logs
-//! every statement as a debug event under `sqlx::query`; this test counts those events
+//! every statement as a debug event under `sqlx::query`. This test counts those events
 //! while it loads each page for a small and a large cohort.
 
 mod common;

@@ -168,7 +168,7 @@ async fn term_for_manager(
         Err(_) => None,
     };
     let Some(term) = term else {
-        // Only say that it is missing to people who may manage some cohort.
+        // Only people who may manage some cohort learn that it is missing.
         authorized(Action::CreateCohort)?;
         return Err(missing());
     };

@@ -8,7 +8,7 @@ use crate::error::AppError;
 
 /// Shortest reason accepted for changing locked choices, in characters.
 pub const REASON_MIN_CHARS: usize = 10;
-/// Longest note or reason accepted, in characters.
+/// Maximum length of a note or reason, in characters.
 pub const NOTE_MAX_CHARS: usize = 2_000;
 
 /// Returns the confirmation for a `done` code on the plan pages.
@@ -70,7 +70,7 @@ pub async fn get_fellow_plan(cohort_id: i32, fellow_id: String) -> Result<Fellow
     })
 }
 
-/// What the caller wants to do with a plan.
+/// The use a caller makes of a plan.
 #[cfg(feature = "ssr")]
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum PlanUse {
