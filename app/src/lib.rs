@@ -12,6 +12,7 @@ mod layout;
 pub mod pages;
 pub mod program;
 pub mod request;
+pub mod text;
 mod ui;
 
 #[cfg(feature = "ssr")]

@@ -98,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(
             crate::framework_routes::guard_server_function_bodies,
         ))
+        .layer(middleware::from_fn(drop_trailing_slash))
         .layer(middleware::from_fn(reject_cross_site))
         .layer(middleware::from_fn(bind_form_errors))
         .with_state(state)
@@ -236,4 +237,20 @@ async fn catch_panic(request: Request, next: Next) -> Response {
             crate::error_pages::server_error(&request_id)
         }
     }
+}
+
+/// Sends `GET /cohorts/2/` to `/cohorts/2`, since page routes are defined without a
+/// trailing slash.
+async fn drop_trailing_slash(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if request.method() == Method::GET && path.len() > 1 && path.ends_with('/') {
+        // One leading slash only, so that `//host/` cannot become a link to another site.
+        let trimmed = format!("/{}", path.trim_matches('/'));
+        let target = match request.uri().query() {
+            Some(query) => format!("{trimmed}?{query}"),
+            None => trimmed,
+        };
+        return axum::response::Redirect::permanent(&target).into_response();
+    }
+    next.run(request).await
 }

@@ -18,6 +18,7 @@ on_both_backends!(
     crafted_form_error_link_is_ignored,
     database_error_page_shows_request_id_only,
     static_files_have_cache_headers_and_compression,
+    trailing_slashes_redirect_to_the_page,
 );
 
 async fn health_and_readiness_report_ok(backend: Backend) {
@@ -349,5 +350,20 @@ async fn crafted_form_error_link_is_ignored(backend: Backend) {
         "crafted error text was shown: {html}"
     );
 
+    app.stop().await;
+}
+
+async fn trailing_slashes_redirect_to_the_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = common::cookie_client();
+    for (path, expected) in [
+        ("/sign-in/", "/sign-in"),
+        ("/cohorts/2/fellows/?x=1", "/cohorts/2/fellows?x=1"),
+        ("//elsewhere.example/", "/elsewhere.example"),
+    ] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 308, "{path}");
+        assert_eq!(response.headers()["location"], expected, "{path}");
+    }
     app.stop().await;
 }

@@ -351,15 +351,15 @@ async fn editing_a_reviewed_rubric_creates_a_new_version(backend: Backend) {
             ("reflection_prompt", "What changed?"),
             ("criteria[0][part]", "overview"),
             ("criteria[0][criterion]", criterion),
-            ("criteria[0][levels]", "Pass, Not Yet"),
+            ("criteria[0][levels]", "Pass\nNot Yet"),
             ("criteria[0][passing_level]", "Pass"),
             ("criteria[1][part]", "artifacts"),
             ("criteria[1][criterion]", "The artifact shows the message"),
-            ("criteria[1][levels]", "Pass, Not Yet"),
+            ("criteria[1][levels]", "Pass\nNot Yet"),
             ("criteria[1][passing_level]", "Pass"),
             ("criteria[2][part]", "reflection"),
             ("criteria[2][criterion]", "The reflection names a change"),
-            ("criteria[2][levels]", "Demonstrated, Progressing, Not Met"),
+            ("criteria[2][levels]", "Demonstrated\nProgressing\nNot Met"),
             ("criteria[2][passing_level]", "Demonstrated"),
         ]
     };
@@ -441,6 +441,17 @@ async fn editing_a_reviewed_rubric_creates_a_new_version(backend: Backend) {
     );
     assert_eq!(import(&app, &text).await.status(), 200);
     assert_eq!(versions(&app).await.len(), 3);
+
+    // A reviewed micro-credential keeps the competency it certifies.
+    let mut moved: Value = serde_json::from_str(&export(&app).await).unwrap();
+    moved["microcredentials"][0]["competency"] = "group-processes".into();
+    let response = import(&app, &serde_json::to_string_pretty(&moved).unwrap()).await;
+    assert_eq!(response.status(), 422);
+    let message = error_message(response).await;
+    assert!(
+        message.contains("moves from competency \"communication\" to \"group-processes\""),
+        "{message}"
+    );
     let page = app
         .admin_get("/admin/microcredentials/communication?version=1")
         .await
@@ -1154,7 +1165,7 @@ async fn growth_ratings_keep_their_history(backend: Backend) {
         .unwrap();
     assert!(page.contains("<svg"), "the page draws the chart");
     assert!(
-        page.contains("Self-ratings: Term 1 start Developing, Term 1 end Performing. Coach ratings: Term 1 end Developing."),
+        page.contains("Self-ratings: Term 1 start Developing, Term 1 end Performing. Coach and staff ratings: Term 1 end Developing."),
         "{page}"
     );
     let coach_page = coach

@@ -39,7 +39,13 @@ pub async fn list_users(search: String) -> Result<UsersListing, AppError> {
     use crate::context::{authorized, db, db_failure};
 
     authorized(Action::ManageUsers)?;
-    let search = search.trim().chars().take(100).collect::<String>();
+    // PostgreSQL text cannot hold NUL, so it is dropped rather than sent in a query.
+    let search = search
+        .trim()
+        .chars()
+        .filter(|c| *c != '\0')
+        .take(100)
+        .collect::<String>();
     store::list_users(&db()?, &search).await.map_err(db_failure)
 }
 
@@ -190,6 +196,7 @@ pub async fn list_audit(
     use crate::context::{authorized, db, db_failure, fail};
 
     authorized(Action::ViewAuditLog)?;
+    let person = person.replace('\0', "");
     let filter = match AuditFilter::parse(&action, &person, &from, &to) {
         Ok(filter) => filter,
         Err(error) => return fail(error),

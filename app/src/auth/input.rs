@@ -62,7 +62,7 @@ pub fn parse_email(field: &str, raw: &str) -> Result<Email, AppError> {
 /// from spaces around it.
 pub fn parse_display_name(field: &str, raw: &str) -> Result<String, AppError> {
     let name = raw.trim();
-    if name.is_empty() {
+    if crate::text::is_blank(name) {
         return Err(AppError::invalid(field, "Enter a name."));
     }
     let length = name.chars().count();
@@ -74,7 +74,7 @@ pub fn parse_display_name(field: &str, raw: &str) -> Result<String, AppError> {
             ),
         ));
     }
-    if name.chars().any(char::is_control) {
+    if !crate::text::is_one_line(name) {
         return Err(AppError::invalid(
             field,
             "The name contains a line break or another control character; type it on one line.",

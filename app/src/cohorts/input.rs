@@ -26,7 +26,7 @@ impl NewCohort {
 
 fn parse_name(raw: &str) -> Result<String, AppError> {
     let name = raw.trim();
-    if name.is_empty() {
+    if crate::text::is_blank(name) {
         return Err(AppError::invalid(
             "name",
             "Enter the cohort's name, such as \"Ohio 2027\".",
@@ -41,7 +41,7 @@ fn parse_name(raw: &str) -> Result<String, AppError> {
             ),
         ));
     }
-    if name.chars().any(char::is_control) {
+    if !crate::text::is_one_line(name) {
         return Err(AppError::invalid(
             "name",
             "The name contains a line break or another control character; type it on one line.",

@@ -87,7 +87,7 @@ pub async fn update_cohort_details(
     let cohort = NewCohort::parse(&name, &year).map_err(crate::context::reject)?;
     let affiliate = affiliate.trim().to_owned();
     if affiliate.chars().count() > super::input::NAME_MAX_CHARS
-        || affiliate.chars().any(char::is_control)
+        || !crate::text::is_one_line(&affiliate)
     {
         return fail(AppError::invalid(
             "affiliate",
@@ -410,7 +410,8 @@ pub async fn save_module(
 #[cfg(feature = "ssr")]
 fn module_name(raw: &str) -> Result<String, AppError> {
     let name = raw.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+    if crate::text::is_blank(name) || name.chars().count() > 100 || !crate::text::is_one_line(name)
+    {
         return Err(crate::context::reject(AppError::invalid(
             "name",
             "Enter the module's name on one line, in at most 100 characters, such as Learn.",

@@ -71,7 +71,7 @@ pub fn GrowthChart(
     let desc_id = format!("{id}-desc");
     let labelled_by = format!("{title_id} {desc_id}");
     let description = format!(
-        "Self-ratings: {}. Coach ratings: {}.",
+        "Self-ratings: {}. Coach and staff ratings: {}.",
         describe(&own),
         describe(&coach)
     );
@@ -139,7 +139,7 @@ pub fn GrowthChart(
             <figcaption class="chart-legend">
                 <span class="legend-own">"● Self-rating"</span>
                 " "
-                <span class="legend-coach">"◆ Coach rating"</span>
+                <span class="legend-coach">"◆ Coach or staff rating"</span>
             </figcaption>
         </figure>
     }

@@ -24,6 +24,15 @@ impl ChoiceCatalog {
         Some((name.as_str(), *group_id, *kind))
     }
 
+    fn overarching_count(&self) -> usize {
+        self.competencies
+            .values()
+            .filter(|(group, _)| {
+                matches!(self.groups.get(group), Some((GroupKind::Overarching, _)))
+            })
+            .count()
+    }
+
     /// Names the pathways, as in "A, B or C".
     fn pathway_names(&self) -> String {
         let mut names: Vec<&str> = self
@@ -99,7 +108,8 @@ pub fn check_first_term(
                     FIELD,
                     ChoiceRule::NotOverarching,
                     format!(
-                        "{name} is not an overarching competency. For the first term, choose two of the eight overarching competencies."
+                        "{name} is not an overarching competency. For the first term, choose two of the {} overarching competencies.",
+                        catalog.overarching_count()
                     ),
                 ));
             }

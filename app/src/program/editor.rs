@@ -92,7 +92,7 @@ pub fn definition_from_form(
             criterion: criterion.criterion.trim().to_owned(),
             levels: criterion
                 .levels
-                .split(',')
+                .lines()
                 .map(str::trim)
                 .filter(|level| !level.is_empty())
                 .map(str::to_owned)
@@ -240,11 +240,11 @@ mod tests {
     fn blank_rows_are_ignored_and_lists_split_by_line() {
         let definition = form(
             vec![
-                criterion("overview", "Pass, Not Yet", "Pass"),
-                criterion("artifacts", "Pass,Not Yet", "Pass"),
+                criterion("overview", "Pass\nNot Yet", "Pass"),
+                criterion("artifacts", "Pass\n Not Yet", "Pass"),
                 criterion(
                     "reflection",
-                    "Demonstrated, Progressing, Not Met",
+                    "Demonstrated\nProgressing\nNot Met",
                     "Demonstrated",
                 ),
                 CriterionInput {
@@ -268,8 +268,8 @@ mod tests {
     fn problems_name_the_form_rows() {
         let problems = form(
             vec![
-                criterion("overview", "Pass, Not Yet", "Great"),
-                criterion("artifacts", "Pass, Not Yet", "Pass"),
+                criterion("overview", "Pass\nNot Yet", "Great"),
+                criterion("artifacts", "Pass\nNot Yet", "Pass"),
             ],
             "lots",
         )
@@ -315,7 +315,7 @@ impl EditorFields {
                 criteria.iter().map(move |criterion| CriterionInput {
                     part: (*part).to_owned(),
                     criterion: criterion.criterion.clone(),
-                    levels: criterion.levels.join(", "),
+                    levels: criterion.levels.join("\n"),
                     passing_level: criterion.passing_level.clone(),
                 })
             })

@@ -285,15 +285,6 @@ pub async fn add_competency(group_id: String, name: String) -> Result<(), AppErr
     let group_id = parse_id("group_id", &group_id)?;
     let name = one_line("name", &name, "competency name")?;
     let db = db()?;
-    let mut key = slug(&name);
-    if key.is_empty() {
-        // A name with no Latin letters or digits, such as one in another script.
-        let count = competencies::Entity::find()
-            .count(&db)
-            .await
-            .map_err(db_failure)?;
-        key = format!("competency-{}", count + 1);
-    }
     let Some(group) = competency_groups::Entity::find_by_id(group_id)
         .one(&db)
         .await
@@ -303,6 +294,29 @@ pub async fn add_competency(group_id: String, name: String) -> Result<(), AppErr
             "That group no longer exists. Reload the page.".into(),
         ));
     };
+    let base = match slug(&name) {
+        // A name with no Latin letters or digits, such as one in another script.
+        key if key.is_empty() => "competency".to_owned(),
+        key => key,
+    };
+    let taken: std::collections::HashSet<String> = competencies::Entity::find()
+        .filter(competencies::Column::ProgramId.eq(group.program_id))
+        .all(&db)
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .map(|competency| competency.key)
+        .collect();
+    let key = (1..)
+        .map(|n| {
+            if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .find(|key| !taken.contains(key))
+        .unwrap_or(base);
     let position = competencies::Entity::find()
         .filter(competencies::Column::GroupId.eq(group_id))
         .count(&db)
@@ -484,7 +498,12 @@ fn fold_accent(c: char) -> char {
 #[cfg(feature = "ssr")]
 pub(crate) fn slug(name: &str) -> String {
     let mut key = String::new();
-    for c in name.chars().map(fold_accent) {
+    let expanded = name
+        .replace(['æ', 'Æ'], "ae")
+        .replace(['œ', 'Œ'], "oe")
+        .replace('ß', "ss")
+        .replace('ı', "i");
+    for c in expanded.chars().map(fold_accent) {
         if c.is_ascii_alphanumeric() {
             key.push(c.to_ascii_lowercase());
         } else if !key.ends_with('-') && !key.is_empty() {
@@ -584,7 +603,8 @@ impl ArtifactInput {
     }
 }
 
-/// One rubric criterion as the editor posts it; `levels` is comma-separated, best first.
+/// One rubric criterion as the editor posts it; `levels` has one level per line, best
+/// first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CriterionInput {
     #[serde(default)]

@@ -536,8 +536,8 @@ fn DefinitionEditor(key: String, fields: EditorFields) -> impl IntoView {
                                 <textarea id=id("text") name=format!("criteria[{i}][criterion]") rows="2">{criterion.criterion}</textarea>
                             </div>
                             <div class="field">
-                                <label for=id("levels")>"Levels, best first, separated by commas"</label>
-                                <input id=id("levels") name=format!("criteria[{i}][levels]") type="text" value=criterion.levels/>
+                                <label for=id("levels")>"Levels, best first, one per line"</label>
+                                <textarea id=id("levels") name=format!("criteria[{i}][levels]") rows="3">{criterion.levels}</textarea>
                             </div>
                             <div class="field">
                                 <label for=id("passing")>"Lowest level that passes"</label>

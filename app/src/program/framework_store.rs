@@ -62,6 +62,17 @@ pub fn parse_file(text: &str) -> Result<FrameworkFile, SaveError> {
         )])
     })?;
     super::validate::check_file(&file).map_err(SaveError::Invalid)?;
+    let mut file = file;
+    // The editor lists evidence types in one fixed order, so stored definitions do too.
+    for entry in &mut file.microcredentials {
+        for artifact in &mut entry.definition.artifacts {
+            artifact.evidence_types.sort_by_key(|kind| {
+                super::format::EvidenceType::ALL
+                    .iter()
+                    .position(|each| each == kind)
+            });
+        }
+    }
     Ok(file)
 }
 
@@ -404,6 +415,29 @@ pub async fn import(
             in_use.push(format!(
                 "the competency \"{}\" ({key}) is missing from the file, but fellows have chosen or rated it; keep it in the file",
                 competency.name
+            ));
+        }
+    }
+    let competency_of_entry: HashMap<&str, &str> = file
+        .microcredentials
+        .iter()
+        .map(|entry| (entry.key.as_str(), entry.competency.as_str()))
+        .collect();
+    let old_competency_keys: HashMap<i32, &str> = old_competencies
+        .values()
+        .map(|competency| (competency.id, competency.key.as_str()))
+        .collect();
+    for (key, credential) in &old_credentials {
+        let Some(new_competency) = competency_of_entry.get(key.as_str()) else {
+            continue;
+        };
+        let old_competency = old_competency_keys
+            .get(&credential.competency_id)
+            .copied()
+            .unwrap_or_default();
+        if *new_competency != old_competency && credential_reviewed(db, credential.id).await? {
+            in_use.push(format!(
+                "the micro-credential \"{key}\" moves from competency \"{old_competency}\" to \"{new_competency}\", but reviews use it; keep its competency and add a new micro-credential instead"
             ));
         }
     }

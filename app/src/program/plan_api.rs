@@ -117,6 +117,12 @@ async fn plan_access(
         ))
     };
     let fellow_id: i32 = fellow_id.trim().parse().map_err(|_| not_found())?;
+    if usage != PlanUse::Read && actor.user().is_some_and(|user| user.id == fellow_id) {
+        return Err(reject(AppError::invalid(
+            "fellow_id",
+            "Staff ratings and staff changes are for other fellows. Use your own competencies page for yours.",
+        )));
+    }
     let is_fellow = cohort_memberships::Entity::find()
         .filter(cohort_memberships::Column::CohortId.eq(cohort_id))
         .filter(cohort_memberships::Column::UserId.eq(fellow_id))
@@ -162,13 +168,21 @@ async fn lock_passed(
         .one(db)
         .await
         .map_err(crate::context::db_failure)?;
-    Ok(row.and_then(|term| {
-        let at = term
-            .choices_lock_at
-            .filter(|at| *at <= chrono::Utc::now())?;
-        let zone = zone_or_default(term.choices_lock_zone.as_deref().unwrap_or_default());
-        Some((at, zone))
-    }))
+    let Some(at) = row
+        .and_then(|term| term.choices_lock_at)
+        .filter(|at| *at <= chrono::Utc::now())
+    else {
+        return Ok(None);
+    };
+    // Pages show times in the cohort's zone to people who have not chosen one.
+    let zone = crate::entities::cohorts::Entity::find_by_id(cohort_id)
+        .one(db)
+        .await
+        .map_err(crate::context::db_failure)?
+        .map_or(chrono_tz::America::New_York, |cohort| {
+            zone_or_default(&cohort.time_zone)
+        });
+    Ok(Some((at, zone)))
 }
 
 /// Checks and saves one term's choices for `fellow_id`. Fellows cannot change choices
@@ -235,7 +249,7 @@ async fn apply_choices(
                     "Your {term_name} choices locked on {when}, so they can no longer be changed here. If they must change, ask your facilitator; they can change them and record why."
                 )));
             }
-            Some(reason) if reason.trim().chars().count() < REASON_MIN_CHARS => {
+            Some(reason) if crate::text::visible_chars(reason) < REASON_MIN_CHARS => {
                 return fail(AppError::invalid(
                     reason_field,
                     format!(

@@ -475,7 +475,7 @@ fn RatingForm(
     let open = posted.is_some();
     view! {
         <details open=open>
-            <summary>{if by_coach { format!("Add a coach rating for {}", competency.name) } else { format!("Rate yourself on {}", competency.name) }}</summary>
+            <summary>{if by_coach { format!("Add your rating for {}", competency.name) } else { format!("Rate yourself on {}", competency.name) }}</summary>
             <form method="post" action=RateGrowth::url() class="stacked-form wide-form">
                 <input type="hidden" name="cohort_id" value=cohort_id.to_string()/>
                 <input type="hidden" name="fellow_id" value=fellow_field/>

@@ -13,21 +13,7 @@ pub const TEXT_MAX_CHARS: usize = 20_000;
 /// Highest word guidance accepted for an overview question.
 pub const WORDS_MAX: u32 = 5_000;
 
-/// Returns whether `text` shows nothing: empty, spaces, or invisible characters such as
-/// a zero-width space.
-pub fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| {
-        c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
-    })
-}
-
-/// Returns whether `text` has no line break or other control character, counting the
-/// Unicode line and paragraph separators.
-pub fn is_one_line(text: &str) -> bool {
-    !text
-        .chars()
-        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
-}
+pub use crate::text::{is_blank, is_one_line};
 
 /// Collects problems, each with its location.
 #[derive(Default)]
@@ -255,15 +241,19 @@ fn check_definition_into(problems: &mut Problems, at: &str, definition: &Definit
         "key method",
     );
     for (i, component) in definition.method_components.iter().enumerate() {
-        problems.required_text(
-            &join(at, &format!("method_components[{i}]")),
-            component,
-            "method component",
-        );
+        let here = join(at, &format!("method_components[{i}]"));
+        problems.required_text(&here, component, "method component");
+        if !is_one_line(component) {
+            problems.add(&here, "each method component must fit on one line");
+        }
     }
     problems.optional_text(&join(at, "research"), &definition.research, "research");
     for (i, resource) in definition.resources.iter().enumerate() {
-        problems.required_text(&join(at, &format!("resources[{i}]")), resource, "resource");
+        let here = join(at, &format!("resources[{i}]"));
+        problems.required_text(&here, resource, "resource");
+        if !is_one_line(resource) {
+            problems.add(&here, "each resource must fit on one line");
+        }
     }
     if definition.overview_questions.is_empty() {
         problems.add(
