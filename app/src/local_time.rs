@@ -5,7 +5,9 @@
 //! that a daylight-saving change skips (the spring gap) or repeats (the autumn overlap)
 //! is rejected at entry with a message that names the valid choices.
 
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc,
+};
 use chrono_tz::Tz;
 
 use crate::error::AppError;
@@ -55,15 +57,19 @@ pub fn resolve(
             ),
         )
     })?;
-    let clock = NaiveTime::parse_from_str(time.trim(), "%H:%M").map_err(|_| {
-        AppError::invalid(
-            field,
-            format!(
-                "\"{}\" is not a time. Use the 24-hour form 17:30.",
-                time.trim()
-            ),
-        )
-    })?;
+    // Browsers send `17:30`, or `17:30:00` when seconds are shown; seconds are dropped.
+    let clock = NaiveTime::parse_from_str(time.trim(), "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M:%S"))
+        .map(|clock| clock.with_second(0).unwrap_or(clock))
+        .map_err(|_| {
+            AppError::invalid(
+                field,
+                format!(
+                    "\"{}\" is not a time. Use the 24-hour form 17:30.",
+                    time.trim()
+                ),
+            )
+        })?;
     let local = NaiveDateTime::new(day, clock);
 
     match zone.from_local_datetime(&local) {
@@ -79,7 +85,14 @@ pub fn resolve(
                 None => Err(AppError::invalid(
                     field,
                     format!(
-                        "{} happens twice in {} because clocks are set back that night. Choose {} or {} by entering its UTC offset, such as {}.",
+                        "{}{} happens twice in {} because clocks are set back that night. Choose {} or {} by entering its UTC offset, such as {}.",
+                        offset
+                            .map(str::trim)
+                            .filter(|typed| !typed.is_empty())
+                            .map(|typed| format!(
+                                "The offset \"{typed}\" is neither of that night's offsets. "
+                            ))
+                            .unwrap_or_default(),
                         describe_local(&local),
                         zone.name(),
                         describe_choice(&earlier),
@@ -128,7 +141,8 @@ fn gap_edges(zone: Tz, local: NaiveDateTime) -> (DateTime<Tz>, DateTime<Tz>) {
 /// people type: `-04:00`, `-4`, `-4:00`, `-0400`, `UTC-04:00`, `GMT-4`, or the zone
 /// abbreviation such as `EDT`.
 fn offset_matches(candidate: &DateTime<Tz>, chosen: &str) -> bool {
-    let chosen = chosen.trim();
+    let chosen = chosen.trim().replace(['\u{2212}', '\u{2013}'], "-");
+    let chosen = chosen.as_str();
     if chosen.eq_ignore_ascii_case(&candidate.format("%Z").to_string()) {
         return true;
     }

@@ -840,18 +840,21 @@ async fn deadlines_are_utc_and_daylight_saving_gaps_are_refused(backend: Backend
         .unwrap()
         .unwrap();
     let term_id = term.id.to_string();
+    let starts_on = term.starts_on.to_string();
+    let ends_on = term.ends_on.to_string();
     let owned_app = app;
     let app = &owned_app;
     let save = |date: &'static str, time: &'static str, offset: &'static str| {
         let term_id = term_id.clone();
+        let (starts_on, ends_on) = (starts_on.clone(), ends_on.clone());
         async move {
             app.admin_post_form(
                 "/api/cohort/term",
                 &[
                     ("term_id", &term_id),
                     ("season", "spring"),
-                    ("starts_on", "2027-01-15"),
-                    ("ends_on", "2027-05-31"),
+                    ("starts_on", &starts_on),
+                    ("ends_on", &ends_on),
                     ("lock_date", date),
                     ("lock_time", time),
                     ("lock_offset", offset),
@@ -922,6 +925,81 @@ async fn deadlines_are_utc_and_daylight_saving_gaps_are_refused(backend: Backend
             .await
             .contains("ends (2027-01-15) before it starts")
     );
+
+    // Terms keep their order and stay around their modules.
+    let into_term_two = app
+        .admin_post_form(
+            "/api/cohort/term",
+            &[
+                ("term_id", &term_id),
+                ("season", "spring"),
+                ("starts_on", &starts_on),
+                ("ends_on", "2099-01-01"),
+                ("lock_date", ""),
+                ("lock_time", ""),
+            ],
+        )
+        .await;
+    assert_eq!(into_term_two.status(), 422);
+    assert!(
+        error_message(into_term_two)
+            .await
+            .contains("would overlap term 2")
+    );
+    let shrunk = app
+        .admin_post_form(
+            "/api/cohort/term",
+            &[
+                ("term_id", &term_id),
+                ("season", "spring"),
+                ("starts_on", &ends_on),
+                ("ends_on", &ends_on),
+                ("lock_date", ""),
+                ("lock_time", ""),
+            ],
+        )
+        .await;
+    assert_eq!(shrunk.status(), 422);
+    assert!(
+        error_message(shrunk)
+            .await
+            .contains("These modules have dates outside")
+    );
+
+    // Moving a module to another place renumbers the term's modules without ties.
+    let modules = app::entities::modules::Entity::find()
+        .filter(app::entities::modules::Column::TermId.eq(term.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let learn = modules.iter().find(|m| m.name == "Learn").unwrap();
+    let moved = app
+        .admin_post_form(
+            "/api/cohort/module",
+            &[
+                ("module_id", &learn.id.to_string()),
+                ("name", "Learn"),
+                ("position", "3"),
+                ("opens_on", &learn.opens_on.unwrap().to_string()),
+                ("due_date", ""),
+                ("due_time", ""),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status(), 200);
+    let mut order: Vec<(i32, String)> = app::entities::modules::Entity::find()
+        .filter(app::entities::modules::Column::TermId.eq(term.id))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.position, m.name))
+        .collect();
+    order.sort();
+    let names: Vec<&str> = order.iter().map(|(_, name)| name.as_str()).collect();
+    assert_eq!(names, ["Design", "Do", "Learn", "Reflect"]);
+    let positions: Vec<i32> = order.iter().map(|(position, _)| *position).collect();
+    assert_eq!(positions, [1, 2, 3, 4]);
 
     // Each viewer sees the deadline in their own zone, with the zone named.
     let page = app

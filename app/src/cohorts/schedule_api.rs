@@ -248,6 +248,110 @@ fn parse_date(field: &str, raw: &str, what: &str) -> Result<chrono::NaiveDate, A
     })
 }
 
+/// Puts `module_id` at `position` (counting from 1) in its term and numbers the
+/// term's modules 1, 2, 3… without gaps or ties.
+#[cfg(feature = "ssr")]
+async fn renumber_modules(
+    db: &impl sea_orm::ConnectionTrait,
+    term_id: i32,
+    module_id: i32,
+    position: i32,
+) -> Result<(), sea_orm::DbErr> {
+    use crate::entities::modules;
+    use sea_orm::{
+        ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    };
+    let mut rows = modules::Entity::find()
+        .filter(modules::Column::TermId.eq(term_id))
+        .order_by_asc(modules::Column::Position)
+        .order_by_asc(modules::Column::Id)
+        .all(db)
+        .await?;
+    let Some(index) = rows.iter().position(|row| row.id == module_id) else {
+        return Ok(());
+    };
+    let moved = rows.remove(index);
+    let target = usize::try_from(position - 1).unwrap_or(0).min(rows.len());
+    rows.insert(target, moved);
+    for (index, row) in rows.into_iter().enumerate() {
+        let number = index as i32 + 1;
+        if row.position != number {
+            modules::ActiveModel {
+                id: sea_orm::ActiveValue::Unchanged(row.id),
+                position: Set(number),
+                ..Default::default()
+            }
+            .update(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks that a term's new dates keep it apart from the cohort's other term and
+/// around its modules.
+#[cfg(feature = "ssr")]
+async fn check_term_fits(
+    db: &sea_orm::DatabaseConnection,
+    term: &crate::entities::terms::Model,
+    starts: chrono::NaiveDate,
+    ends: chrono::NaiveDate,
+) -> Result<(), AppError> {
+    use crate::context::{db_failure, reject};
+    use crate::entities::{modules, terms};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let others = terms::Entity::find()
+        .filter(terms::Column::CohortId.eq(term.cohort_id))
+        .filter(terms::Column::Id.ne(term.id))
+        .all(db)
+        .await
+        .map_err(db_failure)?;
+    for other in others {
+        let clash = if other.position < term.position {
+            starts <= other.ends_on
+        } else {
+            ends >= other.starts_on
+        };
+        if clash {
+            return Err(reject(AppError::invalid(
+                "starts_on",
+                format!(
+                    "Term {} would overlap term {} ({} to {}). Terms follow each other in order; adjust the dates.",
+                    term.position, other.position, other.starts_on, other.ends_on
+                ),
+            )));
+        }
+    }
+    let outside: Vec<String> = modules::Entity::find()
+        .filter(modules::Column::TermId.eq(term.id))
+        .all(db)
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .filter(|module| {
+            let due_day = module.due_at.map(|due| {
+                due.with_timezone(&entry_zone(module.due_zone.as_deref(), chrono_tz::UTC))
+                    .date_naive()
+            });
+            [module.opens_on, due_day]
+                .into_iter()
+                .flatten()
+                .any(|day| day < starts || day > ends)
+        })
+        .map(|module| module.name)
+        .collect();
+    if !outside.is_empty() {
+        return Err(reject(AppError::invalid(
+            "ends_on",
+            format!(
+                "These modules have dates outside {starts} to {ends}: {}. Move their dates first, or keep the term longer.",
+                outside.join(", ")
+            ),
+        )));
+    }
+    Ok(())
+}
+
 /// Returns the zone a deadline was entered in, or the cohort's zone for a new one.
 #[cfg(feature = "ssr")]
 fn entry_zone(stored: Option<&str>, cohort_zone: chrono_tz::Tz) -> chrono_tz::Tz {
@@ -267,9 +371,19 @@ fn parse_deadline(
     if date.trim().is_empty() && time.trim().is_empty() {
         return Ok(None);
     }
-    if !date.trim().is_empty() {
-        parse_date(field, date, "date")?;
+    if date.trim().is_empty() {
+        return Err(crate::context::reject(AppError::invalid(
+            field,
+            "Enter the date as well as the time, or clear both for no deadline.",
+        )));
     }
+    if time.trim().is_empty() {
+        return Err(crate::context::reject(AppError::invalid(
+            field,
+            "Enter the time as well as the date, or clear both for no deadline.",
+        )));
+    }
+    parse_date(field, date, "date")?;
     let offset = Some(offset.trim()).filter(|offset| !offset.is_empty());
     crate::local_time::resolve(field, zone, date, time, offset)
         .map(Some)
@@ -307,6 +421,7 @@ pub async fn save_term(
             format!("The term ends ({ends}) before it starts ({starts}). Check both dates."),
         ));
     }
+    check_term_fits(&db, &term, starts, ends).await?;
     // A lock already set keeps the zone it was entered in, which the form shows.
     let zone = entry_zone(term.choices_lock_zone.as_deref(), zone);
     let lock = parse_deadline("lock", zone, &lock_date, &lock_time, &lock_offset)?;
@@ -351,7 +466,7 @@ pub async fn save_module(
 ) -> Result<(), AppError> {
     use crate::context::{db, db_failure, fail};
     use crate::entities::modules;
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionTrait};
 
     let db = db()?;
     let (module, actor, term, zone) = module_for_manager(&db, &module_id).await?;
@@ -380,18 +495,34 @@ pub async fn save_module(
             ));
         }
     }
+    let due_day = due.map(|due| due.with_timezone(&zone).date_naive());
+    for (day, what) in [(opens, "opens"), (due_day, "is due")] {
+        if let Some(day) = day.filter(|day| *day < term.starts_on || *day > term.ends_on) {
+            return fail(AppError::invalid(
+                if what == "opens" { "opens_on" } else { "due" },
+                format!(
+                    "The module {what} on {day}, outside its term ({} to {}). Choose a day within the term, or change the term's dates first.",
+                    term.starts_on, term.ends_on
+                ),
+            ));
+        }
+    }
+    let txn = db.begin().await.map_err(db_failure)?;
     modules::ActiveModel {
         id: sea_orm::ActiveValue::Unchanged(module.id),
         name: Set(name.clone()),
-        position: Set(position),
         opens_on: Set(opens),
         due_at: Set(due),
         due_zone: Set(due.map(|_| zone.name().to_owned())),
         ..Default::default()
     }
-    .update(&db)
+    .update(&txn)
     .await
     .map_err(db_failure)?;
+    renumber_modules(&txn, term.id, module.id, position)
+        .await
+        .map_err(db_failure)?;
+    txn.commit().await.map_err(db_failure)?;
     audit_change(
         &db,
         &actor,

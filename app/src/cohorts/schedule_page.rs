@@ -110,6 +110,12 @@ fn TermSection(term: TermView, can_manage: bool) -> impl IntoView {
     let heading = format!("term-{}", term.id);
     let title = term.title();
     let add_id = format!("term-{}-new-module", term.id);
+    let term_id_text = term.id.to_string();
+    let added_name = shown_value(
+        &posted_for(&AddModule::url(), &[("term_id", &term_id_text)]),
+        "name",
+        String::new(),
+    );
     view! {
         <section aria-labelledby=heading.clone() class="panel">
             <h2 id=heading.clone()>{title.clone()} {term.in_progress.then(|| view! { " " <span class="badge badge-current">"In progress"</span> })}</h2>
@@ -137,7 +143,7 @@ fn TermSection(term: TermView, can_manage: bool) -> impl IntoView {
                 <form method="post" action=AddModule::url() class="inline-form">
                     <input type="hidden" name="term_id" value=term.id.to_string()/>
                     <label for=add_id.clone()>{format!("New module in {title}")}</label>
-                    <input id=add_id name="name" type="text" required/>
+                    <input id=add_id name="name" type="text" required value=added_name/>
                     <button type="submit" class="button-small">"Add module"</button>
                 </form>
             })}

@@ -149,22 +149,31 @@ fn GroupSection(group: GroupView) -> impl IntoView {
     let confirm_id = format!("group-confirm-{}", group.id);
     let add_id = format!("group-add-{}", group.id);
     let unconfirmed = group.unconfirmed;
+    let id_text = group.id.to_string();
+    let posted_edit = posted_for(&UpdateGroup::url(), &[("id", &id_text)]);
+    let edited_name = shown_value(&posted_edit, "name", group.name.clone());
+    let edited_description = shown_value(&posted_edit, "description", group.description.clone());
+    let added_name = shown_value(
+        &posted_for(&AddCompetency::url(), &[("group_id", &id_text)]),
+        "name",
+        String::new(),
+    );
     view! {
         <section aria-labelledby=heading_id.clone() class="panel">
             <h2 id=heading_id.clone()>{group.name.clone()} " " <PlaceholderBadge show=unconfirmed/></h2>
             <p class="hint">{kind_label(group.kind)}</p>
             {(!group.description.is_empty()).then(|| view! { <p>{group.description.clone()}</p> })}
-            <details>
+            <details open=posted_edit.is_some()>
                 <summary>{format!("Edit the group \"{}\"", group.name)}</summary>
                 <form method="post" action=UpdateGroup::url() class="stacked-form">
                     <input type="hidden" name="id" value=group.id.to_string()/>
                     <div class="field">
                         <label for=name_id.clone()>"Name"</label>
-                        <input id=name_id name="name" type="text" required value=group.name.clone()/>
+                        <input id=name_id name="name" type="text" required value=edited_name/>
                     </div>
                     <div class="field">
                         <label for=description_id.clone()>"Description"</label>
-                        <textarea id=description_id name="description" rows="2">{group.description.clone()}</textarea>
+                        <textarea id=description_id name="description" rows="2">{edited_description}</textarea>
                     </div>
                     {unconfirmed.then(|| view! {
                         <div class="field-checkbox">
@@ -181,7 +190,7 @@ fn GroupSection(group: GroupView) -> impl IntoView {
             <form method="post" action=AddCompetency::url() class="inline-form">
                 <input type="hidden" name="group_id" value=group.id.to_string()/>
                 <label for=add_id.clone()>{format!("New competency in {}", group.name)}</label>
-                <input id=add_id name="name" type="text" required/>
+                <input id=add_id name="name" type="text" required value=added_name/>
                 <button type="submit" class="button-small">"Add"</button>
             </form>
         </section>

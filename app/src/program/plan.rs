@@ -67,6 +67,8 @@ pub struct FellowPlan {
     pub choices: ChoiceSet,
     /// Oldest first.
     pub ratings: Vec<RatingView>,
+    /// The rating points that take ratings now, as `1-start`, `1-end`…
+    pub open_moments: Vec<String>,
 }
 
 /// One fellow in the cohort's list.

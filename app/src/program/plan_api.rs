@@ -60,7 +60,19 @@ pub async fn get_fellow_plan(cohort_id: i32, fellow_id: String) -> Result<Fellow
         .map(|user| user.display_name)
         .unwrap_or_default();
     use sea_orm::EntityTrait;
+    let today = chrono::Utc::now().date_naive();
+    let open_moments = super::plan::MOMENTS
+        .iter()
+        .filter(|(term, moment, _)| {
+            cohort
+                .term(*term)
+                .and_then(|term| term.starts_on.parse::<chrono::NaiveDate>().ok())
+                .is_none_or(|starts| today >= rating_opens(starts, moment))
+        })
+        .map(|(term, moment, _)| format!("{term}-{moment}"))
+        .collect();
     Ok(FellowPlan {
+        open_moments,
         fellow_id,
         fellow_name,
         cohort,
@@ -302,14 +314,15 @@ async fn apply_choices(
                 .map_err(db_failure)?
                 .as_ref(),
         );
+        let subject = fellow_subject(&txn, fellow_id, cohort_id).await?;
         audit::record(
             &txn,
             AuditEvent {
                 actor_user_id: actor.user().map(|user| user.id),
                 action: actions::CHOICES_CHANGED_BY_STAFF,
-                subject: format!("fellow {fellow_id} in cohort {cohort_id}"),
+                subject,
                 details: format!(
-                    "{term_name} choices from {} to {}; reason: {}",
+                    "{term_name} choices changed. Before: {}. After: {}. Reason: {}",
                     describe_choices(&catalog, &before),
                     describe_choices(&catalog, &after),
                     reason.trim()
@@ -322,8 +335,8 @@ async fn apply_choices(
     txn.commit().await.map_err(db_failure)
 }
 
-/// Describes choices by name for the audit log, such as "Communication, Group
-/// Processes; pathway Policy Leadership: Policy Advocacy; DECC: Valuing Diversity".
+/// Describes choices by name for the audit log, such as "overarching Communication and Group
+/// Processes | pathway Policy Leadership: Policy Advocacy | DECC Valuing Diversity".
 #[cfg(feature = "ssr")]
 fn describe_choices(
     catalog: &super::choices::ChoiceCatalog,
@@ -343,16 +356,41 @@ fn describe_choices(
         .map(|id| competency(Some(*id)))
         .collect();
     format!(
-        "{}; pathway {}: {}; DECC: {}",
+        "overarching {} | pathway {}: {} | DECC {}",
         if overarching.is_empty() {
             "none".to_owned()
         } else {
-            overarching.join(", ")
+            overarching.join(" and ")
         },
         group(choices.pathway_group),
         competency(choices.pathway_competency),
         competency(choices.decc)
     )
+}
+
+/// Names a fellow and their cohort for the audit log, as in "Fen Marlow (user 5) in
+/// Ohio 2027".
+#[cfg(feature = "ssr")]
+async fn fellow_subject(
+    db: &impl sea_orm::ConnectionTrait,
+    fellow_id: i32,
+    cohort_id: i32,
+) -> Result<String, AppError> {
+    use crate::entities::{cohorts, users};
+    use sea_orm::EntityTrait;
+    let name = users::Entity::find_by_id(fellow_id)
+        .one(db)
+        .await
+        .map_err(crate::context::db_failure)?
+        .map(|user| user.display_name)
+        .unwrap_or_default();
+    let cohort = cohorts::Entity::find_by_id(cohort_id)
+        .one(db)
+        .await
+        .map_err(crate::context::db_failure)?
+        .map(|cohort| crate::cohorts::cohort_label(&cohort.name, cohort.year))
+        .unwrap_or_default();
+    Ok(format!("{name} (user {fellow_id}) in {cohort}"))
 }
 
 /// Saves the caller's first-term choice: exactly two different overarching competencies.
@@ -554,7 +592,7 @@ pub async fn rate_growth(
             AuditEvent {
                 actor_user_id: Some(rated_by),
                 action: actions::GROWTH_RATED_BY_COACH,
-                subject: format!("fellow {fellow} in cohort {cohort_id}"),
+                subject: fellow_subject(&db, fellow, cohort_id).await?,
                 details: format!(
                     "competency {competency_id}, term {term} {moment_name}, stage {stage}"
                 ),
@@ -567,6 +605,17 @@ pub async fn rate_growth(
         redirect_to(&format!("/cohorts/{cohort_id}/competencies?done=rated"));
     }
     Ok(())
+}
+
+/// Returns the first day a rating point takes ratings: two weeks before the term starts
+/// for its start, and the day it starts for its end.
+#[cfg(feature = "ssr")]
+fn rating_opens(starts_on: chrono::NaiveDate, moment: &str) -> chrono::NaiveDate {
+    if moment == "start" {
+        starts_on - chrono::Duration::days(14)
+    } else {
+        starts_on
+    }
 }
 
 /// Rejects a rating for a point of the year that has not come yet: a term's end before
@@ -590,11 +639,7 @@ async fn check_rating_time(
         return Ok(());
     };
     let today = chrono::Utc::now().date_naive();
-    let opens = if moment == "start" {
-        row.starts_on - chrono::Duration::days(14)
-    } else {
-        row.starts_on
-    };
+    let opens = rating_opens(row.starts_on, moment);
     if today < opens {
         return crate::context::fail(AppError::invalid(
             "moment",

@@ -411,7 +411,7 @@ fn GrowthSection(plan: FellowPlan, viewer: Viewer) -> impl IntoView {
                         })}
                         <GrowthChart id=format!("chart-{}", competency.id) competency=competency.name.clone() ratings=ratings.clone()/>
                         <RatingHistory ratings/>
-                        {can_rate.then(|| view! { <RatingForm cohort_id=plan.cohort.id fellow_field competency current_moment=current_moment.clone()/> })}
+                        {can_rate.then(|| view! { <RatingForm cohort_id=plan.cohort.id fellow_field competency current_moment=current_moment.clone() open_moments=plan.open_moments.clone()/> })}
                     </article>
                 }
             }).collect_view()}
@@ -459,6 +459,8 @@ fn RatingForm(
     fellow_field: String,
     competency: CompetencyView,
     current_moment: String,
+    /// The rating points that take ratings now.
+    open_moments: Vec<String>,
 ) -> impl IntoView {
     let id = competency.id;
     let field = move |name: &str| format!("rate-{id}-{name}");
@@ -483,7 +485,7 @@ fn RatingForm(
                 <div class="field">
                     <label for=field("moment")>"Rating for"</label>
                     <select id=field("moment") name="moment">
-                        {MOMENTS.iter().map(|(term, moment, label)| {
+                        {MOMENTS.iter().filter(|(term, moment, _)| open_moments.contains(&format!("{term}-{moment}"))).map(|(term, moment, label)| {
                             let value = format!("{term}-{moment}");
                             let selected = value == current_moment;
                             view! { <option value=value selected=selected>{*label}</option> }
