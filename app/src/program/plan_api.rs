@@ -60,7 +60,7 @@ pub async fn get_fellow_plan(cohort_id: i32, fellow_id: String) -> Result<Fellow
         .map(|user| user.display_name)
         .unwrap_or_default();
     use sea_orm::EntityTrait;
-    let today = chrono::Utc::now().date_naive();
+    let today = cohort_today(&cohort.time_zone);
     let open_moments = super::plan::MOMENTS
         .iter()
         .filter(|(term, moment, _)| {
@@ -607,6 +607,13 @@ pub async fn rate_growth(
     Ok(())
 }
 
+/// Returns today's date in a cohort's zone, the calendar its terms are set in.
+#[cfg(feature = "ssr")]
+fn cohort_today(zone: &str) -> chrono::NaiveDate {
+    let zone = crate::cohorts::schedule_store::zone_or_default(zone);
+    chrono::Utc::now().with_timezone(&zone).date_naive()
+}
+
 /// Returns the first day a rating point takes ratings: two weeks before the term starts
 /// for its start, and the day it starts for its end.
 #[cfg(feature = "ssr")]
@@ -638,7 +645,13 @@ async fn check_rating_time(
     else {
         return Ok(());
     };
-    let today = chrono::Utc::now().date_naive();
+    let zone = crate::entities::cohorts::Entity::find_by_id(cohort_id)
+        .one(db)
+        .await
+        .map_err(crate::context::db_failure)?
+        .map(|cohort| cohort.time_zone)
+        .unwrap_or_default();
+    let today = cohort_today(&zone);
     let opens = rating_opens(row.starts_on, moment);
     if today < opens {
         return crate::context::fail(AppError::invalid(
