@@ -28,6 +28,7 @@ on_both_backends!(
     deadlines_are_utc_and_daylight_saving_gaps_are_refused,
     growth_ratings_keep_their_history,
     failed_form_posts_keep_typed_values,
+    new_cohorts_take_a_time_zone,
 );
 
 /// A cohort with the default schedule, the TLI template, a fellow, a coach and a
@@ -1353,5 +1354,54 @@ async fn failed_form_posts_keep_typed_values(backend: Backend) {
     )
     .await;
     assert_eq!(response.status(), 413);
+    app.stop().await;
+}
+
+async fn new_cohorts_take_a_time_zone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let bad = app
+        .admin_post_form(
+            "/api/cohorts/create",
+            &[
+                ("name", "Colorado"),
+                ("year", "2028"),
+                ("time_zone", "Mountain"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(body["Invalid"]["field"], "time_zone");
+
+    let created = app
+        .admin_post_form(
+            "/api/cohorts/create",
+            &[
+                ("name", "Colorado"),
+                ("year", "2028"),
+                ("time_zone", "america/denver"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 200);
+    let cohort = app::entities::cohorts::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cohort.time_zone, "America/Denver");
+    let zones: Vec<Option<String>> = app::entities::modules::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|module| module.due_zone)
+        .collect();
+    assert_eq!(zones.len(), 8);
+    assert!(
+        zones
+            .iter()
+            .all(|zone| zone.as_deref() == Some("America/Denver"))
+    );
     app.stop().await;
 }

@@ -23,7 +23,11 @@ pub async fn list_cohorts() -> Result<Vec<CohortSummary>, AppError> {
 /// Adds a cohort to the program. `year` arrives as typed so that the server, not the
 /// form encoding, reports a malformed year.
 #[server(prefix = "/api", endpoint = "cohorts/create")]
-pub async fn create_cohort(name: String, year: String) -> Result<CohortSummary, AppError> {
+pub async fn create_cohort(
+    name: String,
+    year: String,
+    #[server(default)] time_zone: String,
+) -> Result<CohortSummary, AppError> {
     use super::input::NewCohort;
     use crate::audit::{self, AuditEvent, actions};
     use crate::auth::Action;
@@ -33,6 +37,13 @@ pub async fn create_cohort(name: String, year: String) -> Result<CohortSummary, 
     let cohort = match NewCohort::parse(&name, &year) {
         Ok(cohort) => cohort,
         Err(error) => return fail(error),
+    };
+    // Deadlines are entered in the cohort's zone; most cohorts are on Eastern time.
+    let zone = match time_zone.trim() {
+        "" => chrono_tz::America::New_York,
+        typed => {
+            crate::local_time::parse_zone("time_zone", typed).map_err(crate::context::reject)?
+        }
     };
     let db = db()?;
     let conflict = format!(
@@ -45,13 +56,21 @@ pub async fn create_cohort(name: String, year: String) -> Result<CohortSummary, 
         Err(error) => return fail(map_db_error(error, "")),
     }
     let inserted = async {
+        use sea_orm::ActiveModelTrait;
         use sea_orm::TransactionTrait;
         let txn = db.begin().await?;
         let created = super::store::insert(&txn, &cohort).await?;
+        crate::entities::cohorts::ActiveModel {
+            id: sea_orm::ActiveValue::Unchanged(created.id),
+            time_zone: sea_orm::ActiveValue::Set(zone.name().to_owned()),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
         super::schedule_store::create_schedule(
             &txn,
             created.id,
-            chrono_tz::America::New_York,
+            zone,
             &super::schedule_store::default_plan(created.year),
         )
         .await?;

@@ -106,8 +106,9 @@ fn NewCohortForm(action: ServerAction<CreateCohort>) -> impl IntoView {
     };
     let name_error = field_error("name");
     let year_error = field_error("year");
+    let zone_error = field_error("time_zone");
     let form_error = move || {
-        error().filter(|error| !matches!(error, AppError::Invalid { field, .. } if field == "name" || field == "year"))
+        error().filter(|error| !matches!(error, AppError::Invalid { field, .. } if field == "name" || field == "year" || field == "time_zone"))
     };
 
     // Clear the inputs once a cohort is saved, ready for the next one.
@@ -124,7 +125,10 @@ fn NewCohortForm(action: ServerAction<CreateCohort>) -> impl IntoView {
             "Saving…".to_owned()
         } else {
             match result.get() {
-                Some(Ok(cohort)) => format!("Added {} ({}).", cohort.name, cohort.year),
+                Some(Ok(cohort)) => format!(
+                    "Added {} ({}). Open it in the list to set its terms, modules and deadlines.",
+                    cohort.name, cohort.year
+                ),
                 _ => String::new(),
             }
         }
@@ -135,14 +139,18 @@ fn NewCohortForm(action: ServerAction<CreateCohort>) -> impl IntoView {
     // `ActionForm`, whose form-data decoder adds about 40 KB to the bundle.
     let name_input = NodeRef::<html::Input>::new();
     let year_input = NodeRef::<html::Input>::new();
+    let zone_input = NodeRef::<html::Input>::new();
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let (Some(name), Some(year)) = (name_input.get(), year_input.get()) else {
+        let (Some(name), Some(year), Some(zone)) =
+            (name_input.get(), year_input.get(), zone_input.get())
+        else {
             return;
         };
         action.dispatch(CreateCohort {
             name: name.value(),
             year: year.value(),
+            time_zone: zone.value(),
         });
     };
 
@@ -189,6 +197,23 @@ fn NewCohortForm(action: ServerAction<CreateCohort>) -> impl IntoView {
                     aria-invalid=move || year_error.get().is_some().to_string()
                 />
                 <FieldError id="cohort-year-error" message=year_error/>
+            </div>
+            <div class="field">
+                <label for="cohort-zone">"Time zone"</label>
+                <input
+                    node_ref=zone_input
+                    id="cohort-zone"
+                    name="time_zone"
+                    type="text"
+                    list="us-time-zones"
+                    value="America/New_York"
+                    autocomplete="off"
+                    aria-describedby="cohort-zone-hint cohort-zone-error"
+                    aria-invalid=move || zone_error.get().is_some().to_string()
+                />
+                <p id="cohort-zone-hint" class="hint">"Deadlines are entered in this zone. An IANA name such as America/Chicago."</p>
+                <FieldError id="cohort-zone-error" message=zone_error/>
+                <super::TimeZoneOptions/>
             </div>
             {move || form_error().map(|error| view! { <ErrorNotice error/> })}
             <button type="submit" disabled=move || action.pending().get()>"Add cohort"</button>
