@@ -22,6 +22,8 @@ pub mod context;
 #[cfg(feature = "ssr")]
 pub mod entities;
 #[cfg(feature = "ssr")]
+pub mod files;
+#[cfg(feature = "ssr")]
 pub mod local_time;
 #[cfg(feature = "ssr")]
 pub mod mail;

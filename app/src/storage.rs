@@ -16,7 +16,7 @@ use object_store::{ObjectStore, WriteMultipart};
 use sha2::{Digest, Sha256};
 
 /// How many leading bytes of each upload are kept for deciding its type.
-pub const SNIFF_BYTES: usize = 8 * 1024;
+pub const SNIFF_BYTES: usize = 64 * 1024;
 
 /// Where uploaded files live.
 #[derive(Clone, Debug)]
