@@ -232,6 +232,53 @@ pub fn normalize_name(raw: &str, kind: &FileKind) -> String {
     format!("{}.{}", stem.trim_end_matches(['.', ' ']), kind.extension)
 }
 
+/// Removes metadata from an image: camera and GPS data (EXIF), XMP, IPTC, comments
+/// and text chunks. Colour profiles stay, so the picture looks the same. Types other
+/// than JPEG, PNG and WebP come back unchanged.
+pub fn strip_metadata(kind: &FileKind, content: Vec<u8>) -> Result<Vec<u8>, String> {
+    use img_parts::{Bytes, ImageEXIF};
+    let unreadable = |error: img_parts::Error| {
+        format!("The image could not be read ({error}). Export it again and upload the copy.")
+    };
+    match kind.mime {
+        "image/jpeg" => {
+            let mut jpeg =
+                img_parts::jpeg::Jpeg::from_bytes(Bytes::from(content)).map_err(unreadable)?;
+            // APP1 holds EXIF and XMP, APP13 IPTC, COM comments, and APP3 to APP12 and
+            // APP15 vendor data. APP0 (JFIF), APP2 (ICC profile) and APP14 (Adobe colour
+            // transform) stay.
+            jpeg.segments_mut().retain(|segment| {
+                let marker = segment.marker();
+                !(marker == img_parts::jpeg::markers::COM
+                    || marker == img_parts::jpeg::markers::APP1
+                    || (img_parts::jpeg::markers::APP3..=img_parts::jpeg::markers::APP13)
+                        .contains(&marker)
+                    || marker == img_parts::jpeg::markers::APP15)
+            });
+            Ok(jpeg.encoder().bytes().to_vec())
+        }
+        "image/png" => {
+            let mut png =
+                img_parts::png::Png::from_bytes(Bytes::from(content)).map_err(unreadable)?;
+            png.chunks_mut().retain(|chunk| {
+                !matches!(
+                    &chunk.kind(),
+                    b"eXIf" | b"tEXt" | b"iTXt" | b"zTXt" | b"tIME"
+                )
+            });
+            Ok(png.encoder().bytes().to_vec())
+        }
+        "image/webp" => {
+            let mut webp =
+                img_parts::webp::WebP::from_bytes(Bytes::from(content)).map_err(unreadable)?;
+            webp.set_exif(None);
+            webp.chunks_mut().retain(|chunk| &chunk.id() != b"XMP ");
+            Ok(webp.encoder().bytes().to_vec())
+        }
+        _ => Ok(content),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,6 +321,77 @@ mod tests {
         );
         assert!(detect(b"").unwrap_err().contains("empty"));
         assert!(detect(b"\0\x01\x02\x03binary").is_err());
+    }
+
+    fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+        chunk.extend_from_slice(kind);
+        chunk.extend_from_slice(data);
+        let mut crc: u32 = 0xFFFF_FFFF;
+        for byte in kind.iter().chain(data) {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        chunk.extend_from_slice(&(!crc).to_be_bytes());
+        chunk
+    }
+
+    #[test]
+    fn jpeg_metadata_is_removed_and_the_picture_kept() {
+        let mut jpeg = b"\xFF\xD8".to_vec();
+        jpeg.extend_from_slice(b"\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00");
+        jpeg.extend_from_slice(b"\xFF\xE1\x00\x0EExif\x00\x00GPS-42");
+        jpeg.extend_from_slice(b"\xFF\xFE\x00\x07hello");
+        jpeg.extend_from_slice(b"\xFF\xDA\x00\x08\x01\x01\x00\x00\x3F\x00\x12\x34\x56\xFF\xD9");
+        let kind = detect(&jpeg).unwrap();
+        let stripped = strip_metadata(&kind, jpeg.clone()).unwrap();
+        let text = String::from_utf8_lossy(&stripped);
+        assert!(
+            !text.contains("Exif") && !text.contains("GPS-42"),
+            "{stripped:x?}"
+        );
+        assert!(!text.contains("hello"));
+        assert!(text.contains("JFIF"));
+        assert!(
+            stripped.ends_with(b"\x12\x34\x56\xFF\xD9"),
+            "the scan data stays"
+        );
+    }
+
+    #[test]
+    fn png_text_and_exif_chunks_are_removed() {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend(png_chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
+        png.extend(png_chunk(b"tEXt", b"Author\0Student Name"));
+        png.extend(png_chunk(b"eXIf", b"MM\0*GPS"));
+        png.extend(png_chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1]));
+        png.extend(png_chunk(b"IEND", b""));
+        let kind = detect(&png).unwrap();
+        let stripped = strip_metadata(&kind, png).unwrap();
+        let text = String::from_utf8_lossy(&stripped);
+        assert!(
+            !text.contains("Student Name") && !text.contains("eXIf"),
+            "{text}"
+        );
+        assert!(text.contains("IHDR") && text.contains("IDAT") && text.contains("IEND"));
+    }
+
+    #[test]
+    fn other_types_pass_through_and_broken_images_are_reported() {
+        let pdf = detect(PDF).unwrap();
+        assert_eq!(strip_metadata(&pdf, PDF.to_vec()).unwrap(), PDF);
+        let jpeg = detect(JPEG).unwrap();
+        assert!(
+            strip_metadata(&jpeg, JPEG.to_vec())
+                .unwrap_err()
+                .contains("could not be read")
+        );
     }
 
     #[test]
