@@ -1,5 +1,5 @@
-//! What an uploaded file is, decided from its first bytes rather than its name or the
-//! browser's claim, and the name it is stored under. Server only.
+//! Upload types, decided from a file's first bytes rather than its name or the
+//! browser's claim, and the names files are stored under. Server only.
 
 use crate::program::format::EvidenceType;
 
@@ -133,7 +133,7 @@ const PLAIN_TEXT: FileKind = kind(
     false,
 );
 
-/// Decides a file's type from its first bytes. Rejections say what the file is and
+/// Decides a file's type from its first bytes. A rejection names what the file is and
 /// what to upload instead.
 pub fn detect(head: &[u8]) -> Result<FileKind, String> {
     if head.is_empty() {
@@ -244,7 +244,7 @@ pub fn strip_metadata(kind: &FileKind, content: Vec<u8>) -> Result<Vec<u8>, Stri
         "image/jpeg" => {
             let mut jpeg =
                 img_parts::jpeg::Jpeg::from_bytes(Bytes::from(content)).map_err(unreadable)?;
-            // APP1 holds EXIF and XMP, APP13 IPTC, COM comments, and APP3 to APP12 and
+            // APP1 contains EXIF and XMP, APP13 IPTC, COM comments, and APP3 to APP12 and
             // APP15 vendor data. APP0 (JFIF), APP2 (ICC profile) and APP14 (Adobe colour
             // transform) stay.
             jpeg.segments_mut().retain(|segment| {
@@ -379,7 +379,9 @@ mod tests {
             !text.contains("Student Name") && !text.contains("eXIf"),
             "{text}"
         );
-        assert!(text.contains("IHDR") && text.contains("IDAT") && text.contains("IEND"));
+        for kept in ["IHDR", "IDAT", "IEND"] {
+            assert!(text.contains(kept), "{kept} is missing");
+        }
     }
 
     #[test]

@@ -18,11 +18,11 @@ use sha2::{Digest, Sha256};
 /// How many leading bytes of each upload are kept for deciding its type.
 pub const SNIFF_BYTES: usize = 64 * 1024;
 
-/// Where uploaded files live.
+/// The store that keeps uploaded files.
 #[derive(Clone, Debug)]
 pub struct FileStorage {
     store: Arc<dyn ObjectStore>,
-    /// Where the files are, for logs and startup messages.
+    /// The store's location, for logs and startup messages.
     pub description: String,
 }
 
@@ -130,8 +130,8 @@ impl FileStorage {
                 return Err(UploadError::TooLarge { limit });
             }
             if head.len() < SNIFF_BYTES {
-                let wanted = (SNIFF_BYTES - head.len()).min(chunk.len());
-                head.extend_from_slice(&chunk[..wanted]);
+                let needed = (SNIFF_BYTES - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..needed]);
             }
             hasher.update(&chunk);
             writer.write(&chunk);
