@@ -69,6 +69,17 @@ pub async fn guard_server_function_bodies(
         && !is_import
         && declared_length.is_some_and(|length| length > 2 * 1024 * 1024)
     {
+        // Read what the client is still sending (up to a bound) before answering, so
+        // that it receives the 413 instead of a broken connection.
+        use futures_util::StreamExt;
+        let mut body = request.into_body().into_data_stream();
+        let mut drained: usize = 0;
+        while drained < 32 * 1024 * 1024 {
+            match body.next().await {
+                Some(Ok(chunk)) => drained += chunk.len(),
+                _ => break,
+            }
+        }
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
             "The form is larger than 2 MB. Shorten the text and send it again.",
