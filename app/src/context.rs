@@ -23,6 +23,8 @@ pub struct AppState {
     pub public_url: String,
     /// Whether to take the client address from `X-Forwarded-For` (behind a proxy).
     pub trust_proxy_headers: bool,
+    /// Where uploaded files are kept.
+    pub files: crate::storage::FileStorage,
 }
 
 impl FromRef<AppState> for LeptosOptions {

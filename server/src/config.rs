@@ -16,6 +16,7 @@
 //! | `TLI_TRUST_PROXY_HEADERS` | `true` to take client addresses from `X-Forwarded-For` | `false` |
 //! | `TLI_SMTP_URL` | SMTP server in lettre's URL form, such as `smtps://user:pass@mail.example.org` | none: mail stays in the outbox |
 //! | `TLI_MAIL_FROM` | sender of outgoing mail | `TLI Hub <no-reply@localhost>` |
+//! | `TLI_STORAGE_URL` | `s3://BUCKET[/PREFIX]` for uploaded files, with `AWS_*` credentials | `TLI_DATA_DIR/files` on local disk |
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -76,6 +77,9 @@ pub struct Config {
     pub trust_proxy_headers: bool,
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Where uploaded files go: `None` is `TLI_DATA_DIR/files` on local disk, and
+    /// otherwise an `s3://BUCKET[/PREFIX]` address.
+    pub storage_url: Option<String>,
 }
 
 /// A variable whose value cannot be used. Its message names the variable, the problem
@@ -226,6 +230,21 @@ impl Config {
         let mail_from =
             get("TLI_MAIL_FROM").unwrap_or_else(|| "TLI Hub <no-reply@localhost>".into());
 
+        let storage_url = get("TLI_STORAGE_URL").map(|value| value.trim().to_owned());
+        if let Some(url) = &storage_url {
+            let bucket = url
+                .strip_prefix("s3://")
+                .map(|rest| rest.split('/').next().unwrap_or(""));
+            if !bucket.is_some_and(|bucket| !bucket.is_empty()) {
+                return Err(ConfigError {
+                    variable: "TLI_STORAGE_URL",
+                    value: url.clone(),
+                    problem: "it is not an s3:// address with a bucket".into(),
+                    expected: "s3://BUCKET or s3://BUCKET/PREFIX, with credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and, for S3-compatible services, AWS_ENDPOINT; leave it unset to keep files in TLI_DATA_DIR/files",
+                });
+            }
+        }
+
         Ok(Config {
             bind,
             data_dir,
@@ -241,6 +260,7 @@ impl Config {
             trust_proxy_headers,
             smtp_url,
             mail_from,
+            storage_url,
         })
     }
 }
@@ -452,6 +472,18 @@ mod tests {
                 .variable,
             "TLI_SMTP_URL"
         );
+        for bad in ["/var/files", "s3://", "https://bucket.example"] {
+            assert_eq!(
+                config_from(&[("TLI_STORAGE_URL", bad)])
+                    .unwrap_err()
+                    .variable,
+                "TLI_STORAGE_URL",
+                "{bad}"
+            );
+        }
+        let s3 = config_from(&[("TLI_STORAGE_URL", " s3://evidence/tli ")]).unwrap();
+        assert_eq!(s3.storage_url.as_deref(), Some("s3://evidence/tli"));
+        assert_eq!(config_from(&[]).unwrap().storage_url, None);
     }
 
     #[test]

@@ -30,14 +30,25 @@ use tokio::net::TcpListener;
 use crate::config::Config;
 
 /// Builds the application state from configuration and an open database.
-pub fn app_state(config: &Config, db: DatabaseConnection, addr: SocketAddr) -> AppState {
+/// Builds the application state. Fails when the file storage cannot be used, such as
+/// a local folder that cannot be created or an S3 address that is incomplete.
+pub fn app_state(
+    config: &Config,
+    db: DatabaseConnection,
+    addr: SocketAddr,
+) -> Result<AppState, String> {
+    let files = match &config.storage_url {
+        Some(url) => app::storage::FileStorage::s3(url),
+        None => app::storage::FileStorage::local(&config.data_dir.join("files")),
+    }
+    .map_err(|error| format!("cannot store uploaded files: {error}"))?;
     let leptos_options = LeptosOptions::builder()
         .output_name("frontend")
         .site_root(config.site_dir.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    AppState {
+    Ok(AppState {
         leptos_options,
         db,
         sessions: SessionSettings {
@@ -54,7 +65,8 @@ pub fn app_state(config: &Config, db: DatabaseConnection, addr: SocketAddr) -> A
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
         trust_proxy_headers: config.trust_proxy_headers,
-    }
+        files,
+    })
 }
 
 /// Serves requests on `listener` until `shutdown` completes, then finishes the requests

@@ -151,7 +151,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             Ok(())
         }
         Command::CreateAdmin { email, name } => {
-            let state = server::app_state(&config, connection, config.bind);
+            let state = server::app_state(&config, connection, config.bind)?;
             admin_commands::create_admin(&state, &email, &name).await
         }
         Command::Invite {
@@ -161,7 +161,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             role,
             admin,
         } => {
-            let state = server::app_state(&config, connection, config.bind);
+            let state = server::app_state(&config, connection, config.bind)?;
             admin_commands::invite(
                 &state,
                 &email,
@@ -173,7 +173,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             .await
         }
         Command::ImportRoster { file, dry_run } => {
-            let state = server::app_state(&config, connection, config.bind);
+            let state = server::app_state(&config, connection, config.bind)?;
             let check_public_url = || require_public_url(&config);
             admin_commands::import_roster(&state, &file, dry_run, check_public_url).await
         }
@@ -192,9 +192,14 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                     "TLI_PUBLIC_URL is not set, so links in emails will name {addr}, which people cannot open; set TLI_PUBLIC_URL"
                 );
             }
-            let state = server::app_state(&config, connection, addr);
+            let state = server::app_state(&config, connection, addr)?;
             server::spawn_session_cleanup(state.db.clone());
-            tracing::info!(url = %format!("http://{addr}"), database = %config.database, "TLI Hub is listening");
+            tracing::info!(
+                url = %format!("http://{addr}"),
+                database = %config.database,
+                files = %state.files.description,
+                "TLI Hub is listening"
+            );
             server::serve(listener, state, shutdown)
                 .await
                 .map_err(|error| format!("the server stopped with an error: {error}"))?;

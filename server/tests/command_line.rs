@@ -66,6 +66,12 @@ fn malformed_database_url_stops_startup() {
 }
 
 #[test]
+fn bad_storage_address_names_variable() {
+    let output = run(&["migrate"], &[("TLI_STORAGE_URL", "/srv/files")]);
+    assert_one_line_failure(&output, &["TLI_STORAGE_URL", "s3://BUCKET"]);
+}
+
+#[test]
 fn bad_bind_address_names_variable() {
     let output = run(&["serve"], &[("TLI_BIND", "port 3000")]);
     assert_one_line_failure(&output, &["TLI_BIND", "127.0.0.1:3000"]);

@@ -158,7 +158,7 @@ impl TestApp {
             .await
             .expect("bind port 0");
         let addr = listener.local_addr().expect("local address");
-        let state = server::app_state(&config, db, addr);
+        let state = server::app_state(&config, db, addr).expect("build the application state");
         let (shutdown, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(server::serve(listener, state, async move {
             let _ = stopped.await;
