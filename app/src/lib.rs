@@ -117,11 +117,9 @@ fn ContentSecurityPolicy() -> impl IntoView {
     if let (Some(nonce), Some(options)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        if let Ok(value) =
-            http::HeaderValue::from_str(&request::content_security_policy(&nonce.to_string()))
-        {
-            options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-        }
+    ) && let Ok(value) =
+        http::HeaderValue::from_str(&request::content_security_policy(&nonce.to_string()))
+    {
+        options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

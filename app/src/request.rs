@@ -8,14 +8,13 @@ pub fn current_request_id() -> String {
     #[cfg(feature = "ssr")]
     {
         use leptos::prelude::use_context;
-        if let Some(parts) = use_context::<http::request::Parts>() {
-            if let Some(id) = parts
+        if let Some(parts) = use_context::<http::request::Parts>()
+            && let Some(id) = parts
                 .headers
                 .get(REQUEST_ID_HEADER)
                 .and_then(|value| value.to_str().ok())
-            {
-                return id.to_owned();
-            }
+        {
+            return id.to_owned();
         }
     }
     "unknown".to_owned()

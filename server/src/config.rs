@@ -217,15 +217,15 @@ impl Config {
         };
 
         let smtp_url = get("TLI_SMTP_URL").map(|value| value.trim().to_owned());
-        if let Some(url) = &smtp_url {
-            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-                return Err(ConfigError {
-                    variable: "TLI_SMTP_URL",
-                    value: redact_password(url),
-                    problem: "the scheme is neither smtp nor smtps".into(),
-                    expected: "smtps://USER:PASSWORD@HOST or smtp://HOST:25",
-                });
-            }
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(ConfigError {
+                variable: "TLI_SMTP_URL",
+                value: redact_password(url),
+                problem: "the scheme is neither smtp nor smtps".into(),
+                expected: "smtps://USER:PASSWORD@HOST or smtp://HOST:25",
+            });
         }
         let mail_from =
             get("TLI_MAIL_FROM").unwrap_or_else(|| "TLI Hub <no-reply@localhost>".into());
@@ -235,7 +235,7 @@ impl Config {
             let bucket = url
                 .strip_prefix("s3://")
                 .map(|rest| rest.split('/').next().unwrap_or(""));
-            if !bucket.is_some_and(|bucket| !bucket.is_empty()) {
+            if bucket.is_none_or(|bucket| bucket.is_empty()) {
                 return Err(ConfigError {
                     variable: "TLI_STORAGE_URL",
                     value: url.clone(),

@@ -84,10 +84,8 @@ pub async fn keep_posted_form(mut request: Request, next: Next) -> Response {
         .get(header::LOCATION)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|location| location.contains("__err="));
-    if failed {
-        if let Err(error) = session.insert(SESSION_KEY, form).await {
-            tracing::warn!(error = %error, path, "cannot keep the posted form");
-        }
+    if failed && let Err(error) = session.insert(SESSION_KEY, form).await {
+        tracing::warn!(error = %error, path, "cannot keep the posted form");
     }
     response
 }

@@ -64,10 +64,8 @@ pub async fn bind_form_errors(mut request: Request, next: Next) -> Response {
         {
             let genuine =
                 cookie_value(&request, COOKIE).is_some_and(|cookie| cookie == hash(error));
-            if !genuine {
-                if let Some(cleaned) = without_error_parameters(request.uri()) {
-                    *request.uri_mut() = cleaned;
-                }
+            if !genuine && let Some(cleaned) = without_error_parameters(request.uri()) {
+                *request.uri_mut() = cleaned;
             }
         }
         return next.run(request).await;

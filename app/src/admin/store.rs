@@ -551,13 +551,13 @@ impl AuditFilter {
             from: date("from", from)?,
             to: date("to", to)?,
         };
-        if let (Some(from), Some(to)) = (filter.from, filter.to) {
-            if from > to {
-                return Err(AppError::invalid(
-                    "to",
-                    "The end date is before the start date.",
-                ));
-            }
+        if let (Some(from), Some(to)) = (filter.from, filter.to)
+            && from > to
+        {
+            return Err(AppError::invalid(
+                "to",
+                "The end date is before the start date.",
+            ));
         }
         Ok(filter)
     }

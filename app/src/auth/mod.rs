@@ -137,10 +137,10 @@ pub fn current_actor() -> Actor {
     #[cfg(feature = "ssr")]
     {
         use leptos::prelude::use_context;
-        if let Some(parts) = use_context::<http::request::Parts>() {
-            if let Some(actor) = parts.extensions.get::<Actor>() {
-                return actor.clone();
-            }
+        if let Some(parts) = use_context::<http::request::Parts>()
+            && let Some(actor) = parts.extensions.get::<Actor>()
+        {
+            return actor.clone();
         }
     }
     Actor::Anonymous

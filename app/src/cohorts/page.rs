@@ -113,10 +113,10 @@ fn NewCohortForm(action: ServerAction<CreateCohort>) -> impl IntoView {
 
     // Clear the inputs once a cohort is saved, ready for the next one.
     Effect::new(move |_| {
-        if let Some(Ok(_)) = result.get() {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
+        if let Some(Ok(_)) = result.get()
+            && let Some(form) = form.get()
+        {
+            form.reset();
         }
     });
 

@@ -487,13 +487,13 @@ pub async fn save_module(
     };
     let zone = entry_zone(module.due_zone.as_deref(), zone);
     let due = parse_deadline("due", zone, &due_date, &due_time, &due_offset)?;
-    if let (Some(opens), Some(due)) = (opens, due) {
-        if due.with_timezone(&zone).date_naive() < opens {
-            return fail(AppError::invalid(
-                "due",
-                format!("The module is due before it opens on {opens}. Check both dates."),
-            ));
-        }
+    if let (Some(opens), Some(due)) = (opens, due)
+        && due.with_timezone(&zone).date_naive() < opens
+    {
+        return fail(AppError::invalid(
+            "due",
+            format!("The module is due before it opens on {opens}. Check both dates."),
+        ));
     }
     let due_day = due.map(|due| due.with_timezone(&zone).date_naive());
     for (day, what) in [(opens, "opens"), (due_day, "is due")] {

@@ -112,7 +112,7 @@ fn TermSection(term: TermView, can_manage: bool) -> impl IntoView {
     let add_id = format!("term-{}-new-module", term.id);
     let term_id_text = term.id.to_string();
     let added_name = shown_value(
-        &posted_for(&AddModule::url(), &[("term_id", &term_id_text)]),
+        &posted_for(AddModule::url(), &[("term_id", &term_id_text)]),
         "name",
         String::new(),
     );
@@ -200,7 +200,7 @@ fn TermForm(term: TermView) -> impl IntoView {
     let id = term.id;
     let field = move |name: &str| format!("term-{id}-{name}");
     let id_text = id.to_string();
-    let posted = posted_for(&SaveTerm::url(), &[("term_id", &id_text)]);
+    let posted = posted_for(SaveTerm::url(), &[("term_id", &id_text)]);
     let season = shown_value(&posted, "season", term.season.clone());
     let starts_on = shown_value(&posted, "starts_on", term.starts_on.clone());
     let ends_on = shown_value(&posted, "ends_on", term.ends_on.clone());
@@ -238,7 +238,7 @@ fn ModuleForm(module: ModuleView) -> impl IntoView {
     let id = module.id;
     let field = move |name: &str| format!("module-{id}-{name}");
     let id_text = id.to_string();
-    let posted = posted_for(&SaveModule::url(), &[("module_id", &id_text)]);
+    let posted = posted_for(SaveModule::url(), &[("module_id", &id_text)]);
     let name = shown_value(&posted, "name", module.name.clone());
     let position = shown_value(&posted, "position", module.position.to_string());
     let opens_on = shown_value(&posted, "opens_on", module.opens_on.clone());
@@ -274,7 +274,7 @@ fn ModuleForm(module: ModuleView) -> impl IntoView {
 
 #[component]
 fn DetailsForm(overview: CohortOverview) -> impl IntoView {
-    let posted = posted_for(&UpdateCohortDetails::url(), &[]);
+    let posted = posted_for(UpdateCohortDetails::url(), &[]);
     let name = shown_value(&posted, "name", overview.name.clone());
     let year = shown_value(&posted, "year", overview.year.to_string());
     let affiliate = shown_value(&posted, "affiliate", overview.affiliate.clone());

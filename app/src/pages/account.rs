@@ -66,7 +66,7 @@ pub fn AccountPage() -> impl IntoView {
                     name="time_zone"
                     type="text"
                     list="us-time-zones"
-                    value=shown_value(&posted_for(&SetTimeZone::url(), &[]), "time_zone", user.time_zone.clone().unwrap_or_default())
+                    value=shown_value(&posted_for(SetTimeZone::url(), &[]), "time_zone", user.time_zone.clone().unwrap_or_default())
                     aria-describedby="account-zone-hint account-zone-error"
                     aria-invalid=zone_error.is_some().to_string()
                 />

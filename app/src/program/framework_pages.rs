@@ -150,11 +150,11 @@ fn GroupSection(group: GroupView) -> impl IntoView {
     let add_id = format!("group-add-{}", group.id);
     let unconfirmed = group.unconfirmed;
     let id_text = group.id.to_string();
-    let posted_edit = posted_for(&UpdateGroup::url(), &[("id", &id_text)]);
+    let posted_edit = posted_for(UpdateGroup::url(), &[("id", &id_text)]);
     let edited_name = shown_value(&posted_edit, "name", group.name.clone());
     let edited_description = shown_value(&posted_edit, "description", group.description.clone());
     let added_name = shown_value(
-        &posted_for(&AddCompetency::url(), &[("group_id", &id_text)]),
+        &posted_for(AddCompetency::url(), &[("group_id", &id_text)]),
         "name",
         String::new(),
     );
@@ -203,7 +203,7 @@ fn CompetencyItem(competency: CompetencyView) -> impl IntoView {
     let field_id = move |name: &str| format!("competency-{id}-{name}");
     let descriptors = competency.stages.in_order().map(str::to_owned);
     let id_text = id.to_string();
-    let posted = posted_for(&UpdateCompetency::url(), &[("id", &id_text)]);
+    let posted = posted_for(UpdateCompetency::url(), &[("id", &id_text)]);
     let name_value = shown_value(&posted, "name", competency.name.clone());
     let description_value = shown_value(&posted, "description", competency.description.clone());
     let open = posted.is_some();
@@ -371,7 +371,7 @@ fn MicrocredentialView(
             </table>
         </section>
         {if is_current {
-            let fields = posted_for(&SaveMicrocredential::url(), &[("key", &key)])
+            let fields = posted_for(SaveMicrocredential::url(), &[("key", &key)])
                 .map(|form| EditorFields::from_posted(&form))
                 .unwrap_or_else(|| EditorFields::from_definition(&definition));
             view! { <DefinitionEditor key fields/> }.into_any()

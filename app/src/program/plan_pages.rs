@@ -158,7 +158,7 @@ fn StaffFields(
 ) -> impl IntoView {
     let id = format!("reason-{term}");
     let term_text = term.to_string();
-    let reason = posted_for(&ChangeFellowChoices::url(), &[("term", &term_text)])
+    let reason = posted_for(ChangeFellowChoices::url(), &[("term", &term_text)])
         .and_then(|form| form.value("reason").map(str::to_owned))
         .unwrap_or_default();
     view! {
@@ -193,8 +193,8 @@ fn FirstTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> i
         Viewer::Staff { .. } => ChangeFellowChoices::url(),
     };
     let posted = match viewer {
-        Viewer::Fellow => posted_for(&action, &[]),
-        Viewer::Staff { .. } => posted_for(&action, &[("term", "1")]),
+        Viewer::Fellow => posted_for(action, &[]),
+        Viewer::Staff { .. } => posted_for(action, &[("term", "1")]),
     };
     let is_ticked = {
         let saved = plan.choices.overarching.clone();
@@ -270,8 +270,8 @@ fn SecondTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> 
     };
     let choices = plan.choices.clone();
     let posted = match viewer {
-        Viewer::Fellow => posted_for(&action, &[]),
-        Viewer::Staff { .. } => posted_for(&action, &[("term", "2")]),
+        Viewer::Fellow => posted_for(action, &[]),
+        Viewer::Staff { .. } => posted_for(action, &[("term", "2")]),
     };
     let picked = |name: &str, saved: Option<i32>| -> Option<i32> {
         match &posted {
@@ -466,7 +466,7 @@ fn RatingForm(
     let field = move |name: &str| format!("rate-{id}-{name}");
     let by_coach = !fellow_field.is_empty();
     let id_text = id.to_string();
-    let posted = posted_for(&RateGrowth::url(), &[("competency_id", &id_text)]);
+    let posted = posted_for(RateGrowth::url(), &[("competency_id", &id_text)]);
     let current_moment = shown_value(&posted, "moment", current_moment);
     let posted_stage = posted
         .as_ref()
