@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use super::api::{
     AddRole, InviteUser, RemoveRole, SetUserAdmin, SetUserDisabled, list_audit, list_outbox,
@@ -14,12 +13,10 @@ use super::{AuditRow, CohortChoice, OutboxRow, UserRow, UsersListing};
 use crate::audit_actions::ALL_ACTIONS;
 use crate::auth::{Action, Role, authorize, current_actor};
 use crate::error::AppError;
-use crate::ui::{ErrorNotice, FormErrorNotice, SuccessNotice};
+use crate::ui::{ErrorNotice, FormErrorNotice, SuccessNotice, query_param};
 
 fn query_value(name: &'static str) -> String {
-    use_query_map()
-        .with_untracked(|query| query.get(name))
-        .unwrap_or_default()
+    query_param(name).unwrap_or_default()
 }
 
 /// Returns the first error that one of the page's forms came back with.

@@ -4,30 +4,16 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use super::api::{AcceptInvitation, RequestPasswordReset, ResetPassword, SignIn};
 use super::current_actor;
 use super::input::PASSWORD_MIN_CHARS;
 use crate::error::AppError;
-use crate::ui::{FieldError, FormErrorNotice, SuccessNotice};
-
-/// The error a server function returned to this page after a form post, if any.
-fn posted_error<S>(action: ServerAction<S>) -> Option<AppError>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    action.value().get_untracked().and_then(Result::err)
-}
+use crate::ui::{FieldError, FormErrorNotice, SuccessNotice, posted_error, query_param};
 
 fn field_message(error: &Option<AppError>, field: &'static str) -> Signal<Option<String>> {
     let message = error.as_ref().and_then(|error| error.message_for(field));
     Signal::derive(move || message.clone())
-}
-
-fn query_value(name: &'static str) -> Option<String> {
-    use_query_map().with_untracked(|query| query.get(name))
 }
 
 /// Returns how long "keep me signed in" lasts, in days, as the server is configured.
@@ -41,12 +27,12 @@ fn remember_me_days() -> u64 {
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let error = posted_error(ServerAction::<SignIn>::new());
+    let error = posted_error::<SignIn>();
     let email_error = field_message(&error, "email");
     let signed_in = current_actor().user().cloned();
-    let password_was_reset = query_value("reset").is_some();
+    let password_was_reset = query_param("reset").is_some();
     let remember_days = remember_me_days();
-    let next = query_value("next").filter(|path| super::api::is_local_path(path));
+    let next = query_param("next").filter(|path| super::api::is_local_path(path));
 
     view! {
         <Title text="Sign in"/>
@@ -85,9 +71,9 @@ pub fn SignInPage() -> impl IntoView {
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
-    let error = posted_error(ServerAction::<RequestPasswordReset>::new());
+    let error = posted_error::<RequestPasswordReset>();
     let email_error = field_message(&error, "email");
-    let sent = query_value("sent").is_some();
+    let sent = query_param("sent").is_some();
 
     view! {
         <Title text="Forgot your password?"/>
@@ -149,8 +135,8 @@ fn NewPasswordForm(
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let error = posted_error(ServerAction::<ResetPassword>::new());
-    let token = query_value("token").unwrap_or_default();
+    let error = posted_error::<ResetPassword>();
+    let token = query_param("token").unwrap_or_default();
     view! {
         <Title text="Choose a new password"/>
         <h1>"Choose a new password"</h1>
@@ -160,8 +146,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
 
 #[component]
 pub fn InvitationPage() -> impl IntoView {
-    let error = posted_error(ServerAction::<AcceptInvitation>::new());
-    let token = query_value("token").unwrap_or_default();
+    let error = posted_error::<AcceptInvitation>();
+    let token = query_param("token").unwrap_or_default();
     view! {
         <Title text="Welcome to TLI Hub"/>
         <h1>"Welcome to TLI Hub"</h1>
