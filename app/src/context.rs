@@ -23,7 +23,7 @@ pub struct AppState {
     pub public_url: String,
     /// Whether to take the client address from `X-Forwarded-For` (behind a proxy).
     pub trust_proxy_headers: bool,
-    /// Where uploaded files are kept.
+    /// The store for uploaded files.
     pub files: crate::storage::FileStorage,
 }
 

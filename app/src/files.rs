@@ -385,7 +385,7 @@ mod tests {
     }
 
     #[test]
-    fn other_types_pass_through_and_broken_images_are_reported() {
+    fn strip_metadata_other_types_and_errors() {
         let pdf = detect(PDF).unwrap();
         assert_eq!(strip_metadata(&pdf, PDF.to_vec()).unwrap(), PDF);
         let jpeg = detect(JPEG).unwrap();

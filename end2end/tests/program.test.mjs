@@ -1,5 +1,5 @@
-// The program structure in the browser: a fellow picks competencies (and is told
-// clearly when a pick breaks a rule) and rates their growth; an administrator exports
+// The program structure in the browser: a fellow picks competencies (and gets a clear
+// message when a pick breaks a rule) and rates their growth; an administrator exports
 // the framework and imports it again with an identical result; staff pages pass axe.
 
 import { after, before, describe, test } from 'node:test';

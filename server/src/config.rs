@@ -77,7 +77,7 @@ pub struct Config {
     pub trust_proxy_headers: bool,
     pub smtp_url: Option<String>,
     pub mail_from: String,
-    /// Where uploaded files go: `None` is `TLI_DATA_DIR/files` on local disk, and
+    /// The store for uploaded files: `None` is `TLI_DATA_DIR/files` on local disk, and
     /// otherwise an `s3://BUCKET[/PREFIX]` address.
     pub storage_url: Option<String>,
 }

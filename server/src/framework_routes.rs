@@ -58,7 +58,8 @@ pub async fn guard_server_function_bodies(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    // Server functions read at most 2 MB of form data; say so rather than fail with 500.
+    // Server functions read at most 2 MB of form data, so larger bodies get 413 rather
+    // than a 500.
     let declared_length = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -69,7 +70,7 @@ pub async fn guard_server_function_bodies(
         && !is_import
         && declared_length.is_some_and(|length| length > 2 * 1024 * 1024)
     {
-        // Read what the client is still sending (up to a bound) before answering, so
+        // Read what the client is still sending (up to a bound) before responding, so
         // that it receives the 413 instead of a broken connection.
         use futures_util::StreamExt;
         let mut body = request.into_body().into_data_stream();

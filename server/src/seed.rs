@@ -78,7 +78,7 @@ const FAMILY_NAMES: [&str; 16] = [
     "Pembrook",
 ];
 
-/// A generated person's name; `index` is unique across all demo people.
+/// Returns a generated person's name. `index` is unique across all demo people.
 fn generated_name(index: usize) -> String {
     let given = GIVEN_NAMES[index % GIVEN_NAMES.len()];
     let family = FAMILY_NAMES[(index / GIVEN_NAMES.len() * 5 + index * 3) % FAMILY_NAMES.len()];

@@ -632,8 +632,8 @@ const MEMBERS: &[Persona] = &[
 const MANAGERS: &[Persona] = &[Persona::Admin, Persona::Facilitator];
 /// Those who follow the table's cohort's fellows.
 const COHORT_STAFF: &[Persona] = &[Persona::Admin, Persona::Coach, Persona::Facilitator];
-/// A fellow's own plan. Administrators pass the policy and are then told that they
-/// are not a fellow of the cohort.
+/// A fellow's own plan. Administrators pass the policy and then get a message that
+/// they are not a fellow of the cohort.
 const OWN_PLAN: &[Persona] = &[Persona::Admin, Persona::Fellow];
 
 fn persona_email(persona: Persona) -> String {

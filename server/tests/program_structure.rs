@@ -19,20 +19,20 @@ use serde_json::Value;
 
 on_both_backends!(
     framework_export_import_round_trip_is_identical,
-    bad_framework_files_are_refused_and_change_nothing,
-    removing_a_chosen_competency_is_refused,
+    bad_framework_files_change_nothing,
+    chosen_competency_removal_rejected,
     editing_a_reviewed_rubric_creates_a_new_version,
     first_term_rules_hold_for_random_choice_sets,
     second_term_rules_hold_for_random_choice_sets,
     locked_choices_change_only_by_staff_with_a_reason,
-    deadlines_are_utc_and_daylight_saving_gaps_are_refused,
+    deadlines_utc_and_dst_gaps_rejected,
     growth_ratings_keep_their_history,
     failed_form_posts_keep_typed_values,
     new_cohorts_take_a_time_zone,
 );
 
-/// A cohort with the default schedule, the TLI template, a fellow, a coach and a
-/// facilitator. Returns (cohort id, fellow id).
+/// Creates a cohort with a schedule around today, the TLI template, a fellow, a coach
+/// and a facilitator. Returns (cohort id, fellow id).
 async fn arrange(app: &TestApp) -> (i32, i32) {
     let file = framework_store::parse_file(DEFAULT_TEMPLATE).expect("the template is valid");
     framework_store::import(&app.db, &file, None)
@@ -151,7 +151,7 @@ async fn framework_export_import_round_trip_is_identical(backend: Backend) {
     app.stop().await;
 }
 
-async fn bad_framework_files_are_refused_and_change_nothing(backend: Backend) {
+async fn bad_framework_files_change_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.admin_post_form("/api/framework/load-template", &[])
         .await;
@@ -252,7 +252,7 @@ async fn bad_framework_files_are_refused_and_change_nothing(backend: Backend) {
     app.stop().await;
 }
 
-async fn removing_a_chosen_competency_is_refused(backend: Backend) {
+async fn chosen_competency_removal_rejected(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (cohort, _) = arrange(&app).await;
     let fellow = app.signed_in_client("fellow@test.example").await;
@@ -486,7 +486,8 @@ async fn editing_a_reviewed_rubric_creates_a_new_version(backend: Backend) {
     app.stop().await;
 }
 
-/// What the first-term rule says, written independently of the server's checker.
+/// Returns whether the first-term rule accepts `picks`, written independently of the
+/// server's checker.
 fn first_term_allowed(picks: &[i32], overarching: &[i32]) -> bool {
     picks.len() == 2 && picks[0] != picks[1] && picks.iter().all(|id| overarching.contains(id))
 }
@@ -835,7 +836,7 @@ async fn locked_choices_change_only_by_staff_with_a_reason(backend: Backend) {
     app.stop().await;
 }
 
-async fn deadlines_are_utc_and_daylight_saving_gaps_are_refused(backend: Backend) {
+async fn deadlines_utc_and_dst_gaps_rejected(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (cohort, _) = arrange(&app).await;
     let term = terms::Entity::find()

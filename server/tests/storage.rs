@@ -1,5 +1,5 @@
-//! Uploaded-file storage on local disk and on an in-memory object store, which stands
-//! in for S3: content addressing, deduplication, the size limit and cleanup.
+//! Uploaded-file storage on local disk and on an in-memory object store, which replaces
+//! S3 in tests: content addressing, deduplication, the size limit and cleanup.
 
 use std::sync::Arc;
 

@@ -17,7 +17,7 @@ pub struct Deadline {
     /// Date and time in the entry zone, for the edit form.
     pub local_date: String,
     pub local_time: String,
-    /// The UTC offset in the entry zone, such as `-05:00`, which tells apart a local
+    /// The UTC offset in the entry zone, such as `-05:00`, which distinguishes a local
     /// time that happens twice.
     pub offset: String,
     pub zone: String,

@@ -132,8 +132,8 @@ pub struct TermPlan {
     pub choices_lock_on: NaiveDate,
 }
 
-/// The schedule of a new cohort of `year`: spring and fall terms whose choices lock
-/// four weeks in.
+/// Returns the schedule of a new cohort of `year`: spring and fall terms whose choices
+/// lock four weeks in.
 pub fn default_plan(year: i32) -> [TermPlan; 2] {
     let date = |month, day| NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default();
     [

@@ -1,4 +1,5 @@
-//! A fellow's competency choices in one cohort: two overarching competencies for the first term; a pathway, a competency in it and a DECC focus area for the second.
+//! A fellow's competency choices in one cohort. The first term has two overarching
+//! competencies. The second has a pathway, a competency in it and a DECC focus area.
 
 use sea_orm::entity::prelude::*;
 

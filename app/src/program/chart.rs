@@ -23,7 +23,8 @@ fn y_of(stage: i32) -> i32 {
     TOP + span - span * (stage - 1) / 3
 }
 
-/// The latest rating at each rating point, by fellow (`by_coach` false) or by coach.
+/// Returns the latest rating at each rating point, by the fellow (`by_coach` false) or
+/// by staff.
 pub fn latest_by_moment(ratings: &[RatingView], by_coach: bool) -> [Option<i32>; 4] {
     let mut latest = [None; 4];
     for rating in ratings.iter().filter(|rating| rating.by_coach == by_coach) {
@@ -164,7 +165,7 @@ mod tests {
     }
 
     #[test]
-    fn the_latest_rating_at_each_point_wins() {
+    fn latest_by_moment_keeps_newest() {
         let ratings = [
             rating(1, "start", 1, false),
             rating(1, "start", 2, false),

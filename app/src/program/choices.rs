@@ -1,5 +1,5 @@
 //! The rules for fellows' competency choices. The server applies them to every save,
-//! whoever makes it; each broken rule has its own message.
+//! by fellows and by staff alike, and each broken rule has its own message.
 //!
 //! First term: exactly two different overarching competencies. Second term: one
 //! pathway, one competency in that pathway, and one DECC focus area.
@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::format::GroupKind;
 
-/// What the rules need to know about the framework.
+/// The parts of the framework that the rules read.
 #[derive(Debug, Clone, Default)]
 pub struct ChoiceCatalog {
     /// Competency id to (group id, name).
@@ -62,7 +62,7 @@ pub struct ChoiceProblem {
     pub message: String,
 }
 
-/// Which rule a choice broke, for tests and logs.
+/// The rule a choice broke, for tests and logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChoiceRule {
     UnknownCompetency,

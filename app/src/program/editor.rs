@@ -237,7 +237,7 @@ mod tests {
     }
 
     #[test]
-    fn blank_rows_are_ignored_and_lists_split_by_line() {
+    fn form_skips_blank_rows() {
         let definition = form(
             vec![
                 criterion("overview", "Pass\nNot Yet", "Pass"),
@@ -448,7 +448,7 @@ mod editor_fields_tests {
     use super::*;
 
     #[test]
-    fn posted_rows_come_back_in_order_without_blank_ones() {
+    fn from_posted_keeps_row_order() {
         let form = crate::request::PostedForm::parse(
             "/api/microcredential/save",
             "title=T&questions%5B1%5D%5Bprompt%5D=Second&questions%5B0%5D%5Bprompt%5D=First\

@@ -98,7 +98,7 @@ pub struct StageDescriptors {
 }
 
 impl StageDescriptors {
-    /// The descriptors in stage order, lowest first.
+    /// Returns the descriptors in stage order, lowest first.
     pub fn in_order(&self) -> [&str; 4] {
         [
             &self.emerging,
@@ -206,7 +206,7 @@ pub struct Rubric {
 }
 
 impl Rubric {
-    /// The parts with their names, in submission order.
+    /// Returns the parts with their names, in submission order.
     pub fn parts(&self) -> [(&'static str, &[Criterion]); 3] {
         [
             ("Part 1: overview", &self.overview),

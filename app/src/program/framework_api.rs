@@ -9,9 +9,9 @@ use crate::error::AppError;
 
 /// Largest framework file accepted, in bytes.
 pub const IMPORT_MAX_BYTES: usize = 2 * 1024 * 1024;
-/// Where the import form posts; the server function exists on the server only.
+/// The import form's target. The server function exists on the server only.
 pub const IMPORT_URL: &str = "/api/framework/import";
-/// Where the framework file downloads from.
+/// The framework file's download address.
 pub const EXPORT_URL: &str = "/admin/framework/export";
 
 /// Returns the confirmation for a `done` code on the framework pages.
@@ -571,8 +571,8 @@ pub struct QuestionInput {
     pub max_words: String,
 }
 
-/// One artifact requirement as the editor posts it; `evidence` holds the ticked
-/// evidence types.
+/// One artifact requirement as the editor posts it. Each evidence type field is
+/// present when its box is ticked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArtifactInput {
     #[serde(default)]
@@ -590,7 +590,7 @@ pub struct ArtifactInput {
 }
 
 impl ArtifactInput {
-    /// Each evidence type with whether its box is ticked.
+    /// Returns each evidence type with whether its box is ticked.
     pub fn ticked(&self) -> [(super::format::EvidenceType, bool); 5] {
         use super::format::EvidenceType;
         [

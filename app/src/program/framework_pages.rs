@@ -384,8 +384,8 @@ fn MicrocredentialView(
     }
 }
 
-/// A micro-credential's current definition for anyone signed in: what fellows submit
-/// and the rubric reviewers score it with.
+/// Shows a micro-credential's current definition to anyone signed in: what fellows
+/// submit and the rubric reviewers score it with.
 #[component]
 pub fn MicrocredentialReadPage() -> impl IntoView {
     let key = use_params_map().with_untracked(|params| params.get("key").unwrap_or_default());

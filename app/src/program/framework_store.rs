@@ -24,7 +24,7 @@ use crate::entities::{
 /// The default TLI template that the repository ships.
 pub const DEFAULT_TEMPLATE: &str = include_str!("../../templates/tli-framework.json");
 
-/// Why an import or a save did not happen.
+/// The reason an import or a save did not happen.
 #[derive(Debug)]
 pub enum SaveError {
     /// The input is wrong; every problem is listed, each with its location.
@@ -352,7 +352,7 @@ impl ImportReport {
     }
 }
 
-/// Makes the database hold exactly what `file` says, matching items by key. Call it in a
+/// Makes the database contain exactly what `file` lists, matching items by key. Call it in a
 /// transaction: when it fails, the caller rolls back and nothing changes.
 ///
 /// Items missing from the file are removed unless fellows' choices, growth ratings or
@@ -458,7 +458,7 @@ pub async fn import(
             ));
         }
     }
-    // A competency that fellows chose or rated keeps its group, and a group that holds
+    // A competency that fellows chose or rated keeps its group, and a group that contains
     // such competencies (or that fellows chose as their pathway) keeps its kind, so
     // that every saved choice still follows the choice rules.
     let new_group_of: HashMap<&str, &GroupEntry> = file
@@ -683,7 +683,7 @@ async fn credential_reviewed(db: &impl ConnectionTrait, id: i32) -> Result<bool,
         > 0)
 }
 
-/// What saving a definition did.
+/// The outcome of saving a definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DefinitionSaved {
     /// The definition equals the current version; nothing was written.

@@ -15,7 +15,7 @@ pub struct ChoiceSet {
 }
 
 impl ChoiceSet {
-    /// The chosen competencies in order: overarching, pathway, DECC.
+    /// Returns the chosen competencies in order: overarching, pathway, DECC.
     pub fn competencies(&self) -> Vec<i32> {
         let mut ids = self.overarching.clone();
         ids.extend(self.pathway_competency);

@@ -29,12 +29,12 @@ fn plan_form_error() -> Option<AppError> {
         .or_else(posted_error::<RateGrowth>)
 }
 
-/// Which forms the page shows for a plan.
+/// The person viewing a plan, which decides the forms the page shows.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Viewer {
     /// The fellow themself.
     Fellow,
-    /// A coach or facilitator; the flags say what they may change.
+    /// A coach or facilitator. The flags record what they may change.
     Staff { change_choices: bool, rate: bool },
 }
 

@@ -80,7 +80,8 @@ pub async fn save_choices(
     model.save(db).await.map(|_| ())
 }
 
-/// A fellow's ratings, oldest first, with rater names; the viewer's zone formats times.
+/// Reads a fellow's ratings, oldest first, with rater names and times in the viewer's
+/// zone.
 pub async fn ratings(
     db: &impl ConnectionTrait,
     cohort_id: i32,
@@ -156,7 +157,7 @@ pub async fn add_rating(db: &impl ConnectionTrait, rating: NewRating) -> Result<
     .map(|_| ())
 }
 
-/// The fellows of a cohort with their choices, in a fixed number of statements.
+/// Reads the fellows of a cohort with their choices, in a fixed number of statements.
 pub async fn fellows(
     db: &impl ConnectionTrait,
     cohort_id: i32,

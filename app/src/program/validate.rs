@@ -5,10 +5,10 @@ use std::collections::HashSet;
 
 use super::format::{Criterion, Definition, FORMAT_NAME, FrameworkFile, GroupKind, SCHEMA_VERSION};
 
-/// Longest key, name and title accepted, in characters.
+/// Maximum lengths of a key, and of a name or title, in characters.
 pub const KEY_MAX_CHARS: usize = 64;
 pub const NAME_MAX_CHARS: usize = 200;
-/// Longest text field accepted, in characters.
+/// Maximum length of a text field, in characters.
 pub const TEXT_MAX_CHARS: usize = 20_000;
 /// Highest word guidance accepted for an overview question.
 pub const WORDS_MAX: u32 = 5_000;
