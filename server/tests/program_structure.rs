@@ -849,11 +849,20 @@ async fn deadlines_utc_and_dst_gaps_rejected(backend: Backend) {
     let term_id = term.id.to_string();
     let starts_on = term.starts_on.to_string();
     let ends_on = term.ends_on.to_string();
+    // Choices may not lock after their term ends, so the lock times below go on the
+    // last term, stretched to cover the daylight-saving dates of 2027.
+    let last_term = terms::Entity::find()
+        .filter(terms::Column::CohortId.eq(cohort))
+        .filter(terms::Column::Position.eq(2))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     let owned_app = app;
     let app = &owned_app;
     let save = |date: &'static str, time: &'static str, offset: &'static str| {
-        let term_id = term_id.clone();
-        let (starts_on, ends_on) = (starts_on.clone(), ends_on.clone());
+        let term_id = last_term.id.to_string();
+        let (starts_on, ends_on) = (last_term.starts_on.to_string(), "2099-12-31".to_owned());
         async move {
             app.admin_post_form(
                 "/api/cohort/term",
@@ -871,7 +880,7 @@ async fn deadlines_utc_and_dst_gaps_rejected(backend: Backend) {
         }
     };
     let stored = || async {
-        terms::Entity::find_by_id(term.id)
+        terms::Entity::find_by_id(last_term.id)
             .one(&app.db)
             .await
             .unwrap()
@@ -895,7 +904,7 @@ async fn deadlines_utc_and_dst_gaps_rejected(backend: Backend) {
     assert!(error_message(twice).await.contains("happens twice"));
     let unchanged = stored().await;
     assert_eq!(
-        unchanged.choices_lock_at, term.choices_lock_at,
+        unchanged.choices_lock_at, last_term.choices_lock_at,
         "refused times change nothing"
     );
 
@@ -952,6 +961,25 @@ async fn deadlines_utc_and_dst_gaps_rejected(backend: Backend) {
         error_message(into_term_two)
             .await
             .contains("would overlap term 2")
+    );
+    let late_lock = app
+        .admin_post_form(
+            "/api/cohort/term",
+            &[
+                ("term_id", &term_id),
+                ("season", "spring"),
+                ("starts_on", &starts_on),
+                ("ends_on", &ends_on),
+                ("lock_date", "2099-01-01"),
+                ("lock_time", "17:00"),
+            ],
+        )
+        .await;
+    assert_eq!(late_lock.status(), 422);
+    assert!(
+        error_message(late_lock)
+            .await
+            .contains("after the term ends")
     );
     let shrunk = app
         .admin_post_form(

@@ -425,6 +425,17 @@ pub async fn save_term(
     // A lock already set keeps the zone it was entered in, which the form shows.
     let zone = entry_zone(term.choices_lock_zone.as_deref(), zone);
     let lock = parse_deadline("lock", zone, &lock_date, &lock_time, &lock_offset)?;
+    // Choices may lock before the term starts, but not after it ends.
+    if let Some(lock_day) = lock.map(|at| at.with_timezone(&zone).date_naive())
+        && lock_day > ends
+    {
+        return fail(AppError::invalid(
+            "lock",
+            format!(
+                "Choices would lock on {lock_day}, after the term ends on {ends}. Choose a day on or before the last day of the term."
+            ),
+        ));
+    }
     terms::ActiveModel {
         id: sea_orm::ActiveValue::Unchanged(term.id),
         season: Set(season),

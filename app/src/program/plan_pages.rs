@@ -216,7 +216,7 @@ fn FirstTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> i
         <section aria-labelledby="first-term-heading" class="panel">
             <h2 id="first-term-heading">"Term 1: two overarching competencies"</h2>
             <p>
-                {if locked { "Locked since " } else { "Choices lock " }}
+                {if locked { "Locked since: " } else { "Choices lock: " }}
                 <DeadlineText deadline=term.and_then(|term| term.choices_lock)/>
             </p>
             <p>{if summary.is_empty() { "Not chosen yet.".to_owned() } else { format!("Chosen: {summary}.") }}</p>
@@ -305,7 +305,7 @@ fn SecondTermSection(plan: FellowPlan, viewer: Viewer, errors: ChoiceErrors) -> 
         <section aria-labelledby="second-term-heading" class="panel">
             <h2 id="second-term-heading">"Term 2: a pathway and a DECC focus area"</h2>
             <p>
-                {if locked { "Locked since " } else { "Choices lock " }}
+                {if locked { "Locked since: " } else { "Choices lock: " }}
                 <DeadlineText deadline=term.and_then(|term| term.choices_lock)/>
             </p>
             <p>{summary}</p>
@@ -520,16 +520,26 @@ pub fn FellowsPage() -> impl IntoView {
     let Some(cohort_id) = cohort_id_param() else {
         return view! { <ErrorNotice error=AppError::NotFound("There is no such cohort.".into())/> }.into_any();
     };
-    let fellows = Resource::new(move || cohort_id, list_fellows);
+    let fellows = Resource::new(
+        move || cohort_id,
+        |cohort_id| async move {
+            let cohort = crate::cohorts::schedule_api::get_cohort_overview(cohort_id).await?;
+            let rows = list_fellows(cohort_id).await?;
+            Ok::<_, AppError>((cohort_label(&cohort.name, cohort.year), rows))
+        },
+    );
     view! {
-        <Title text="Fellows"/>
-        <p><a href=format!("/cohorts/{cohort_id}")>"Cohort"</a></p>
-        <h1>"Fellows"</h1>
         <Suspense fallback=|| view! { <p>"Loading fellows…"</p> }>
             {move || Suspend::new(async move {
                 match fellows.await {
-                    Ok(rows) => view! { <FellowTable cohort_id rows/> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    Ok((label, rows)) => view! {
+                        <UserTitle text=format!("Fellows of {label}")/>
+                        <p><a href=format!("/cohorts/{cohort_id}")>{label.clone()}</a></p>
+                        <h1>{format!("Fellows of {label}")}</h1>
+                        <FellowTable cohort_id rows/>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <Title text="Fellows"/><ErrorNotice error/> }.into_any(),
                 }
             })}
         </Suspense>
