@@ -2,13 +2,20 @@
 # Measures what BENCHMARKS.md records. Builds what it measures first.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ensure_debian_packages brotli gzip
+export TLI_TEST_POSTGRES_URL="${TLI_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+ensure_debian_packages brotli gzip postgresql-client
 ensure_rust_tools
 ensure_node_packages
 build_site
 
 step "Hydrate bundle"
 bundle_sizes
+
+step "Portfolio autosave and upload (SQLite and PostgreSQL)"
+pg_isready -q -d "$TLI_TEST_POSTGRES_URL" ||
+  die "PostgreSQL is not reachable at $TLI_TEST_POSTGRES_URL. Start it, or set TLI_TEST_POSTGRES_URL to a server where the user may create databases."
+cargo test --release --locked -p server --features app/ssr --test portfolio_bench -- --ignored --nocapture --test-threads=1
 
 step "Server memory at idle"
 cargo build --release --locked -p server

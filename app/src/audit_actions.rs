@@ -23,9 +23,11 @@ pub const FRAMEWORK_EDITED: &str = "framework_edited";
 pub const DEFINITION_SAVED: &str = "definition_saved";
 pub const CHOICES_CHANGED_BY_STAFF: &str = "choices_changed_by_staff";
 pub const GROWTH_RATED_BY_COACH: &str = "growth_rated_by_coach";
+pub const SUBMISSION_SUBMITTED: &str = "submission_submitted";
+pub const COACHING_MEETING_RECORDED: &str = "coaching_meeting_recorded";
 
 /// Every action, for the audit log's filter.
-pub const ALL_ACTIONS: [&str; 23] = [
+pub const ALL_ACTIONS: [&str; 25] = [
     SIGN_IN,
     SIGN_IN_FAILED,
     SIGN_IN_THROTTLED,
@@ -49,4 +51,6 @@ pub const ALL_ACTIONS: [&str; 23] = [
     DEFINITION_SAVED,
     CHOICES_CHANGED_BY_STAFF,
     GROWTH_RATED_BY_COACH,
+    SUBMISSION_SUBMITTED,
+    COACHING_MEETING_RECORDED,
 ];

@@ -25,6 +25,10 @@ pub struct AppState {
     pub trust_proxy_headers: bool,
     /// The store for uploaded files.
     pub files: crate::storage::FileStorage,
+    /// The largest upload and each fellow's quota.
+    pub upload_limits: crate::portfolio::UploadLimits,
+    /// Checks fellows' links before they submit.
+    pub link_checker: crate::portfolio::link_check::LinkChecker,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -10,6 +10,7 @@ pub mod cohorts;
 pub mod error;
 mod layout;
 pub mod pages;
+pub mod portfolio;
 pub mod program;
 pub mod request;
 pub mod text;
@@ -44,6 +45,7 @@ use crate::auth::pages::{ForgotPasswordPage, InvitationPage, ResetPasswordPage, 
 use crate::cohorts::{CohortPage, CohortsPage};
 use crate::layout::Layout;
 use crate::pages::{AccountPage, HomePage, NotFoundPage, RoleHomePage};
+use crate::portfolio::{AttemptPage, ComposerPage, EvidenceItemPage, EvidenceLibraryPage};
 use crate::program::{
     FellowPlanPage, FellowsPage, FrameworkPage, MicrocredentialPage, MicrocredentialReadPage,
     MyCompetenciesPage,
@@ -103,6 +105,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cohorts/:id/competencies") view=MyCompetenciesPage ssr=SsrMode::Async/>
                     <Route path=path!("/cohorts/:id/fellows") view=FellowsPage ssr=SsrMode::Async/>
                     <Route path=path!("/cohorts/:id/fellows/:fellow") view=FellowPlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/submissions/:key") view=ComposerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/submissions/:id") view=AttemptPage ssr=SsrMode::Async/>
+                    <Route path=path!("/evidence") view=EvidenceLibraryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/evidence/:id") view=EvidenceItemPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

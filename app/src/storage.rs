@@ -182,6 +182,29 @@ impl FileStorage {
         Ok(self.store.get(&blob_path(sha256)).await?.into_stream())
     }
 
+    /// Streams bytes `start..end` of a stored file's content.
+    pub async fn read_range(
+        &self,
+        sha256: &str,
+        range: std::ops::Range<u64>,
+    ) -> Result<impl Stream<Item = Result<Bytes, object_store::Error>> + use<>, object_store::Error>
+    {
+        let options = object_store::GetOptions {
+            range: Some(object_store::GetRange::Bounded(range)),
+            ..Default::default()
+        };
+        Ok(self
+            .store
+            .get_opts(&blob_path(sha256), options)
+            .await?
+            .into_stream())
+    }
+
+    /// Reads a whole stored file into memory; for files known to be small.
+    pub async fn read_all(&self, sha256: &str) -> Result<Bytes, object_store::Error> {
+        self.store.get(&blob_path(sha256)).await?.bytes().await
+    }
+
     /// Returns whether content with this hash is stored.
     pub async fn contains(&self, sha256: &str) -> Result<bool, object_store::Error> {
         match self.store.head(&blob_path(sha256)).await {

@@ -6,6 +6,7 @@ mod m20261204_000001_programs_and_cohorts;
 mod m20261204_000002_accounts;
 mod m20261204_000003_session_owner;
 mod m20261204_000004_program_structure;
+mod m20261205_000005_portfolio;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000002_accounts::Migration),
             Box::new(m20261204_000003_session_owner::Migration),
             Box::new(m20261204_000004_program_structure::Migration),
+            Box::new(m20261205_000005_portfolio::Migration),
         ]
     }
 }

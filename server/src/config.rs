@@ -17,6 +17,8 @@
 //! | `TLI_SMTP_URL` | SMTP server in lettre's URL form, such as `smtps://user:pass@mail.example.org` | none: mail stays in the outbox |
 //! | `TLI_MAIL_FROM` | sender of outgoing mail | `TLI Hub <no-reply@localhost>` |
 //! | `TLI_STORAGE_URL` | `s3://BUCKET[/PREFIX]` for uploaded files, with `AWS_*` credentials | `TLI_DATA_DIR/files` on local disk |
+//! | `TLI_UPLOAD_MAX_MB` | largest uploaded file, in megabytes, 1 to 10240 | 200 |
+//! | `TLI_QUOTA_MB` | most a fellow's files may take together, in megabytes, 1 to 1048576 | 2048 |
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -80,6 +82,8 @@ pub struct Config {
     /// The store for uploaded files: `None` is `TLI_DATA_DIR/files` on local disk, and
     /// otherwise an `s3://BUCKET[/PREFIX]` address.
     pub storage_url: Option<String>,
+    pub upload_max_mb: u64,
+    pub quota_mb: u64,
 }
 
 /// A variable whose value cannot be used. Its message names the variable, the problem
@@ -245,6 +249,21 @@ impl Config {
             }
         }
 
+        let upload_max_mb = parse_bounded(
+            &get,
+            "TLI_UPLOAD_MAX_MB",
+            200,
+            1..=10_240,
+            "megabytes, such as 200",
+        )?;
+        let quota_mb = parse_bounded(
+            &get,
+            "TLI_QUOTA_MB",
+            2_048,
+            1..=1_048_576,
+            "megabytes, such as 2048",
+        )?;
+
         Ok(Config {
             bind,
             data_dir,
@@ -261,6 +280,8 @@ impl Config {
             smtp_url,
             mail_from,
             storage_url,
+            upload_max_mb,
+            quota_mb,
         })
     }
 }

@@ -24,7 +24,6 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -38,6 +37,9 @@ use crate::session_store::DatabaseSessionStore;
 /// Maximum time a request may take before the server ends it with 503, so that one
 /// stuck request cannot hold a connection forever.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long an upload or a file download may take: large videos on slow connections
+/// need minutes.
+const TRANSFER_TIMEOUT: Duration = Duration::from_secs(2 * 60 * 60);
 /// How long `/readyz` waits for the database before reporting it unreachable.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
 /// Browser caching for files under `public/`, which change only with a release.
@@ -75,6 +77,12 @@ pub fn router(state: AppState) -> Router {
             app::program::EXPORT_URL,
             get(crate::framework_routes::export_framework),
         )
+        .route(
+            app::portfolio::UPLOAD_URL,
+            axum::routing::post(crate::evidence_routes::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/evidence/{id}/file", get(crate::evidence_routes::download))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -102,10 +110,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(reject_cross_site))
         .layer(middleware::from_fn(bind_form_errors))
         .with_state(state)
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(middleware::from_fn(limit_request_time))
         .layer(middleware::from_fn(catch_panic))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
@@ -253,4 +258,21 @@ async fn drop_trailing_slash(request: Request, next: Next) -> Response {
         return axum::response::Redirect::permanent(&target).into_response();
     }
     next.run(request).await
+}
+
+/// Ends requests that take too long with 503, allowing file transfers far longer than
+/// page and server function requests.
+async fn limit_request_time(request: Request<Body>, next: middleware::Next) -> Response {
+    let path = request.uri().path();
+    let transfer = path == app::portfolio::UPLOAD_URL
+        || (path.starts_with("/evidence/") && path.ends_with("/file"));
+    let limit = if transfer {
+        TRANSFER_TIMEOUT
+    } else {
+        REQUEST_TIMEOUT
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
 }

@@ -6,6 +6,7 @@ pub mod auth_layer;
 pub mod config;
 pub mod db;
 pub mod error_pages;
+pub mod evidence_routes;
 pub mod form_echo;
 pub mod form_errors;
 pub mod framework_routes;
@@ -29,7 +30,6 @@ use tokio::net::TcpListener;
 
 use crate::config::Config;
 
-/// Builds the application state from configuration and an open database.
 /// Builds the application state. Fails when the file storage cannot be used, such as
 /// a local folder that cannot be created or an S3 address that is incomplete.
 pub fn app_state(
@@ -66,6 +66,11 @@ pub fn app_state(
             .unwrap_or_else(|| format!("http://{addr}")),
         trust_proxy_headers: config.trust_proxy_headers,
         files,
+        upload_limits: app::portfolio::UploadLimits {
+            max_file_bytes: config.upload_max_mb * 1024 * 1024,
+            quota_bytes: config.quota_mb * 1024 * 1024,
+        },
+        link_checker: Default::default(),
     })
 }
 

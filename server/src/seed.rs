@@ -207,10 +207,20 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, String> {
                 )
                 .await
                 .map_err(failed)?;
+                // Submissions are due at 11:59 PM on the last day of the second term.
+                let zone = zone_or_default(demo.zone);
+                let due = demo_plan(today, demo.lock_in_days)[1]
+                    .ends_on
+                    .and_hms_opt(23, 59, 0)
+                    .and_then(|local| local.and_local_timezone(zone).earliest())
+                    .map(|local| local.with_timezone(&chrono::Utc));
                 cohorts::ActiveModel {
                     id: sea_orm::ActiveValue::Unchanged(created.id),
                     affiliate: Set(demo.affiliate.to_owned()),
                     time_zone: Set(demo.zone.to_owned()),
+                    submissions_due_at: Set(due),
+                    submissions_due_zone: Set(due.map(|_| demo.zone.to_owned())),
+                    late_submissions_allowed: Set(demo.slug == "nevada"),
                     ..Default::default()
                 }
                 .update(&txn)

@@ -238,7 +238,7 @@ impl Allowed {
 struct Endpoint {
     method: &'static str,
     path: &'static str,
-    /// Form body for POST, query string for GET.
+    /// Form body (or a JSON object) for POST, query string for GET.
     input: &'static str,
     allowed: Allowed,
 }
@@ -618,6 +618,126 @@ const ENDPOINTS: &[Endpoint] = &[
         input: "",
         allowed: Allowed::Only(COHORT_STAFF),
     },
+    Endpoint {
+        method: "GET",
+        path: "/api/evidence",
+        input: "search=&evidence_type=&competency=",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/evidence/item",
+        input: "id=0",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/evidence/link",
+        input: "title=Site&url=https%3A%2F%2Fexample.org%2F",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/evidence/writing",
+        input: "title=Notes&body=Some+notes",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/evidence/update",
+        input: "id=0&title=Renamed",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/evidence/delete",
+        input: "id=0",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/submission",
+        input: "cohort_id=COHORT&key=communication",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/drafts/save",
+        input: r#"{"submission_id":0,"base_version":1,"content":{}}"#,
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/drafts/save-form",
+        input: "submission_id=0&base_version=1",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/submission/check",
+        input: "submission_id=0",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/submission/dismiss",
+        input: "submission_id=0&key=name%3Ax",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/submission/submit",
+        input: "submission_id=0&version=1",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/submission/history",
+        input: "submission_id=0",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/submission/coaching",
+        input: "submission_id=0&met_on=2027-01-01",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/cohort/submission-rules",
+        input: "cohort_id=COHORT&due_date=&due_time=&not_yet_before_coaching=3",
+        allowed: Allowed::Only(MANAGERS),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/fellow-home",
+        input: "",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/evidence",
+        input: "",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/evidence/{id}",
+        input: "",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/cohorts/{id}/submissions/{key}",
+        input: "",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/submissions/{id}",
+        input: "",
+        allowed: Allowed::SignedIn,
+    },
 ];
 
 /// Everyone with a role in the table's cohort, and administrators.
@@ -764,6 +884,15 @@ async fn authorization_table_covers_every_endpoint(backend: Backend) {
                 };
                 client
                     .get(app.url(&format!("{path}{query}")))
+                    .send()
+                    .await
+                    .unwrap()
+            } else if input.starts_with('{') {
+                client
+                    .post(app.url(&path))
+                    .header("content-type", "application/json")
+                    .header("accept", "application/json")
+                    .body(input)
                     .send()
                     .await
                     .unwrap()

@@ -37,6 +37,12 @@ pub enum Action {
     RateFellowGrowth(i32),
     /// Change a fellow's competency choices, also after they lock.
     ChangeFellowChoices(i32),
+    /// Keep an evidence library; fellows of any cohort may.
+    KeepPortfolio,
+    /// Write and submit one's own micro-credential submissions in a cohort.
+    SubmitOwnWork(i32),
+    /// Record a coaching meeting for a fellow of a cohort.
+    RecordCoachingMeeting(i32),
 }
 
 /// Returns `Ok` when `actor` may perform `action`. Anonymous callers get
@@ -63,6 +69,12 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), AppError> {
                 || user.has_role_in(cohort_id, Role::Coach)
         }
         Action::RateFellowGrowth(cohort_id) => user.has_role_in(cohort_id, Role::Coach),
+        Action::KeepPortfolio => user.has_role(Role::Fellow),
+        Action::SubmitOwnWork(cohort_id) => user.has_role_in(cohort_id, Role::Fellow),
+        Action::RecordCoachingMeeting(cohort_id) => {
+            user.has_role_in(cohort_id, Role::Coach)
+                || user.has_role_in(cohort_id, Role::Facilitator)
+        }
         Action::CreateCohort
         | Action::ManageUsers
         | Action::ViewAuditLog

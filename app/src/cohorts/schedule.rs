@@ -92,6 +92,12 @@ pub struct CohortOverview {
     /// The zone the viewer reads times in.
     pub viewer_zone: String,
     pub terms: Vec<TermView>,
+    /// When micro-credential submissions are due.
+    pub submissions_due: Option<Deadline>,
+    pub late_submissions_allowed: bool,
+    /// Not-yet decisions after which a coaching meeting comes before the next attempt;
+    /// 0 requires none.
+    pub not_yet_before_coaching: i32,
 }
 
 impl CohortOverview {

@@ -14,6 +14,7 @@ pub fn done_message(code: &str) -> Option<&'static str> {
         "module" => "Module saved.",
         "module_added" => "Module added.",
         "module_removed" => "Module removed.",
+        "submission_rules" => "Submission deadline and rules saved.",
         _ => return None,
     })
 }
@@ -620,5 +621,70 @@ pub async fn remove_module(module_id: String) -> Result<(), AppError> {
     )
     .await?;
     report_done(term.cohort_id, "module_removed");
+    Ok(())
+}
+
+/// Sets when micro-credential submissions are due (in the cohort's time zone, or
+/// cleared), whether late submissions are accepted and marked late, and after how many
+/// not-yet decisions a coaching meeting comes before the next attempt.
+#[server(prefix = "/api", endpoint = "cohort/submission-rules")]
+pub async fn save_submission_rules(
+    cohort_id: i32,
+    #[server(default)] due_date: String,
+    #[server(default)] due_time: String,
+    #[server(default)] due_offset: String,
+    #[server(default)] late_allowed: Option<String>,
+    not_yet_before_coaching: String,
+) -> Result<(), AppError> {
+    use crate::auth::Action;
+    use crate::context::{authorized, db, db_failure, fail};
+    use crate::entities::cohorts;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+
+    let actor = authorized(Action::ManageCohort(cohort_id))?;
+    let db = db()?;
+    let Some(cohort) = cohorts::Entity::find_by_id(cohort_id)
+        .one(&db)
+        .await
+        .map_err(db_failure)?
+    else {
+        return fail(AppError::NotFound("There is no such cohort.".into()));
+    };
+    let limit: i32 = match not_yet_before_coaching.trim().parse() {
+        Ok(number) if (0..=10).contains(&number) => number,
+        _ => {
+            return fail(AppError::invalid(
+                "not_yet_before_coaching",
+                "Enter a whole number from 0 to 10; 0 means no coaching meeting is required.",
+            ));
+        }
+    };
+    let cohort_zone = super::schedule_store::zone_or_default(&cohort.time_zone);
+    let zone = entry_zone(cohort.submissions_due_zone.as_deref(), cohort_zone);
+    let due = parse_deadline("submissions_due", zone, &due_date, &due_time, &due_offset)?;
+    let late = late_allowed.is_some();
+    cohorts::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(cohort_id),
+        submissions_due_at: Set(due),
+        submissions_due_zone: Set(due.map(|_| zone.name().to_owned())),
+        late_submissions_allowed: Set(late),
+        not_yet_before_coaching: Set(limit),
+        ..Default::default()
+    }
+    .update(&db)
+    .await
+    .map_err(db_failure)?;
+    audit_change(
+        &db,
+        &actor,
+        cohort_id,
+        format!(
+            "submission rules: due {}, late {}, coaching after {limit} not-yet",
+            due.map_or("not set".to_owned(), |due| due.to_rfc3339()),
+            if late { "accepted" } else { "refused" }
+        ),
+    )
+    .await?;
+    report_done(cohort_id, "submission_rules");
     Ok(())
 }

@@ -9,8 +9,8 @@ use leptos_router::hooks::use_params_map;
 use super::cohort_label;
 use super::schedule::{CohortOverview, Deadline, ModuleView, TermView};
 use super::schedule_api::{
-    AddModule, RemoveModule, SaveModule, SaveTerm, UpdateCohortDetails, done_message,
-    get_cohort_overview,
+    AddModule, RemoveModule, SaveModule, SaveSubmissionRules, SaveTerm, UpdateCohortDetails,
+    done_message, get_cohort_overview,
 };
 use crate::auth::{Action, Role, authorize, current_actor};
 use crate::error::AppError;
@@ -31,6 +31,7 @@ fn schedule_form_error() -> Option<AppError> {
         .or_else(posted_error::<SaveModule>)
         .or_else(posted_error::<AddModule>)
         .or_else(posted_error::<RemoveModule>)
+        .or_else(posted_error::<SaveSubmissionRules>)
 }
 
 #[component]
@@ -101,7 +102,76 @@ fn CohortView(
             {sees_fellows.then(|| view! { <li><a href=format!("/cohorts/{id}/fellows")>"Fellows, their choices and growth"</a></li> })}
         </ul>
         {overview.terms.iter().cloned().map(|term| view! { <TermSection term can_manage/> }).collect_view()}
+        <section aria-labelledby="submissions-heading" class="panel">
+            <h2 id="submissions-heading">"Micro-credential submissions"</h2>
+            <dl class="facts">
+                <dt>"Due"</dt>
+                <dd><DeadlineText deadline=overview.submissions_due.clone()/></dd>
+                <dt>"Late submissions"</dt>
+                <dd>{if overview.late_submissions_allowed { "Accepted and marked late" } else { "Not accepted" }}</dd>
+                <dt>"Coaching meeting"</dt>
+                <dd>{match overview.not_yet_before_coaching {
+                    0 => "Not required".to_owned(),
+                    1 => "Required after a not-yet decision".to_owned(),
+                    count => format!("Required after {count} not-yet decisions"),
+                }}</dd>
+            </dl>
+            {can_manage.then(|| view! { <SubmissionRulesForm overview=overview.clone()/> })}
+        </section>
         {can_manage.then(|| view! { <DetailsForm overview=overview.clone()/> })}
+    }
+}
+
+#[component]
+fn SubmissionRulesForm(overview: CohortOverview) -> impl IntoView {
+    let posted = posted_for(SaveSubmissionRules::url(), &[]);
+    let due = overview.submissions_due.clone();
+    let due_date = shown_value(
+        &posted,
+        "due_date",
+        due.as_ref()
+            .map(|d| d.local_date.clone())
+            .unwrap_or_default(),
+    );
+    let due_time = shown_value(
+        &posted,
+        "due_time",
+        due.as_ref()
+            .map(|d| d.local_time.clone())
+            .unwrap_or_default(),
+    );
+    let limit = shown_value(
+        &posted,
+        "not_yet_before_coaching",
+        overview.not_yet_before_coaching.to_string(),
+    );
+    let late = match &posted {
+        Some(form) => form.value("late_allowed").is_some(),
+        None => overview.late_submissions_allowed,
+    };
+    view! {
+        <form method="post" action=SaveSubmissionRules::url() class="stacked-form">
+            <input type="hidden" name="cohort_id" value=overview.id.to_string()/>
+            <input type="hidden" name="due_offset" value=due.as_ref().map(|d| d.offset.clone()).unwrap_or_default()/>
+            <div class="field">
+                <label for="submissions-due-date">"Due date"</label>
+                <input id="submissions-due-date" name="due_date" type="date" value=due_date aria-describedby="submissions-due-hint"/>
+            </div>
+            <div class="field">
+                <label for="submissions-due-time">"Due time"</label>
+                <input id="submissions-due-time" name="due_time" type="time" value=due_time aria-describedby="submissions-due-hint"/>
+                <p id="submissions-due-hint" class="hint">{format!("In {}. Clear both for no deadline. The server's clock decides what is late.", overview.time_zone)}</p>
+            </div>
+            <label class="checkbox" for="late-allowed">
+                <input id="late-allowed" name="late_allowed" type="checkbox" value="on" checked=late/>
+                "Accept late submissions and mark them late"
+            </label>
+            <div class="field">
+                <label for="coaching-after">"Not-yet decisions before a coaching meeting is required"</label>
+                <input id="coaching-after" name="not_yet_before_coaching" type="number" min="0" max="10" required value=limit/>
+            </div>
+            <button type="submit">"Save submission rules"</button>
+        </form>
     }
 }
 

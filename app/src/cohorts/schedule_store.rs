@@ -111,7 +111,17 @@ pub async fn overview(
                 .collect(),
         })
         .collect();
+    let submissions_due = cohort.submissions_due_at.map(|due| {
+        let entry = cohort
+            .submissions_due_zone
+            .as_deref()
+            .map_or(cohort_zone, zone_or_default);
+        deadline(due, entry, viewer, now)
+    });
     Ok(Some(CohortOverview {
+        submissions_due,
+        late_submissions_allowed: cohort.late_submissions_allowed,
+        not_yet_before_coaching: cohort.not_yet_before_coaching,
         id: cohort.id,
         name: cohort.name,
         year: cohort.year,

@@ -170,6 +170,10 @@ mod tests {
             affiliate: String::new(),
             time_zone: "America/New_York".into(),
             created_at: Utc::now(),
+            submissions_due_at: None,
+            submissions_due_zone: None,
+            late_submissions_allowed: false,
+            not_yet_before_coaching: 3,
         }
     }
 

@@ -15,6 +15,14 @@ pub struct Model {
     /// IANA time zone in which the cohort's deadlines are set.
     pub time_zone: String,
     pub created_at: DateTimeUtc,
+    /// When micro-credential submissions are due, in UTC; `None` sets no deadline.
+    pub submissions_due_at: Option<DateTimeUtc>,
+    /// The IANA time zone in which the submission deadline was entered.
+    pub submissions_due_zone: Option<String>,
+    /// Whether submissions after the deadline are accepted and marked late.
+    pub late_submissions_allowed: bool,
+    /// Not-yet decisions after which a coaching meeting comes before the next attempt.
+    pub not_yet_before_coaching: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,24 +11,7 @@ use crate::ui::ErrorNotice;
 /// behind them arrive, so that people learn where things will be.
 fn sections(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Fellow => &[
-            (
-                "What is due next",
-                "Module assignments and micro-credential deadlines appear here.",
-            ),
-            (
-                "Drafts in progress",
-                "Submissions you have started appear here.",
-            ),
-            (
-                "Feedback received",
-                "Reviewers' feedback on your submissions appears here.",
-            ),
-            (
-                "Credentials earned",
-                "Your earned micro-credentials appear here.",
-            ),
-        ],
+        Role::Fellow => &[],
         Role::Reviewer => &[
             (
                 "Your review queue",
@@ -86,6 +69,7 @@ pub fn RoleHomePage(role: Role) -> impl IntoView {
                 })}
             </Suspense>
         </section>
+        {(role == Role::Fellow).then(|| view! { <crate::portfolio::home::FellowHomeSections/> })}
         {sections(role).iter().map(|(heading, body)| view! {
             <section>
                 <h2>{*heading}</h2>

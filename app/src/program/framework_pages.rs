@@ -173,7 +173,7 @@ fn GroupSection(group: GroupView) -> impl IntoView {
                     </div>
                     <div class="field">
                         <label for=description_id.clone()>"Description"</label>
-                        <textarea id=description_id name="description" rows="2">{edited_description}</textarea>
+                        <textarea id=description_id name="description" rows="2">{crate::ui::textarea_text(&edited_description)}</textarea>
                     </div>
                     {unconfirmed.then(|| view! {
                         <div class="field-checkbox">
@@ -217,7 +217,7 @@ fn CompetencyItem(competency: CompetencyView) -> impl IntoView {
             view! {
                 <div class="field">
                     <label for=input_id.clone()>{*stage}</label>
-                    <textarea id=input_id name=name rows="2">{text}</textarea>
+                    <textarea id=input_id name=name rows="2">{crate::ui::textarea_text(&text)}</textarea>
                 </div>
             }
         })
@@ -246,7 +246,7 @@ fn CompetencyItem(competency: CompetencyView) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for=field_id("description")>"Description"</label>
-                    <textarea id=field_id("description") name="description" rows="2">{description_value}</textarea>
+                    <textarea id=field_id("description") name="description" rows="2">{crate::ui::textarea_text(&description_value)}</textarea>
                 </div>
                 {stage_fields}
                 {unconfirmed.then(|| view! {
@@ -476,7 +476,7 @@ fn DefinitionEditor(key: String, fields: EditorFields) -> impl IntoView {
                     <legend>{format!("Question {}", i + 1)}</legend>
                     <div class="field">
                         <label for=id("prompt")>"Question"</label>
-                        <textarea id=id("prompt") name=format!("questions[{i}][prompt]") rows="2">{question.prompt}</textarea>
+                        <textarea id=id("prompt") name=format!("questions[{i}][prompt]") rows="2">{crate::ui::textarea_text(&question.prompt)}</textarea>
                     </div>
                     <div class="field-row">
                         <div class="field">
@@ -504,7 +504,7 @@ fn DefinitionEditor(key: String, fields: EditorFields) -> impl IntoView {
                     <legend>{format!("Artifact {}", i + 1)}</legend>
                     <div class="field">
                         <label for=description_id.clone()>"What to submit"</label>
-                        <textarea id=description_id name=format!("artifacts[{i}][description]") rows="2">{artifact.description}</textarea>
+                        <textarea id=description_id name=format!("artifacts[{i}][description]") rows="2">{crate::ui::textarea_text(&artifact.description)}</textarea>
                     </div>
                     <fieldset>
                         <legend>"Accepted evidence types"</legend>
@@ -542,11 +542,11 @@ fn DefinitionEditor(key: String, fields: EditorFields) -> impl IntoView {
                             <input type="hidden" name=format!("criteria[{i}][part]") value=*part/>
                             <div class="field">
                                 <label for=id("text")>"Criterion"</label>
-                                <textarea id=id("text") name=format!("criteria[{i}][criterion]") rows="2">{criterion.criterion}</textarea>
+                                <textarea id=id("text") name=format!("criteria[{i}][criterion]") rows="2">{crate::ui::textarea_text(&criterion.criterion)}</textarea>
                             </div>
                             <div class="field">
                                 <label for=id("levels")>"Levels, best first, one per line"</label>
-                                <textarea id=id("levels") name=format!("criteria[{i}][levels]") rows="3">{criterion.levels}</textarea>
+                                <textarea id=id("levels") name=format!("criteria[{i}][levels]") rows="3">{crate::ui::textarea_text(&criterion.levels)}</textarea>
                             </div>
                             <div class="field">
                                 <label for=id("passing")>"Lowest level that passes"</label>
@@ -571,19 +571,19 @@ fn DefinitionEditor(key: String, fields: EditorFields) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="definition-method">"Key method"</label>
-                    <textarea id="definition-method" name="key_method" rows="2">{key_method}</textarea>
+                    <textarea id="definition-method" name="key_method" rows="2">{crate::ui::textarea_text(&key_method)}</textarea>
                 </div>
                 <div class="field">
                     <label for="definition-components">"Method components, one per line"</label>
-                    <textarea id="definition-components" name="method_components" rows="4">{method_components}</textarea>
+                    <textarea id="definition-components" name="method_components" rows="4">{crate::ui::textarea_text(&method_components)}</textarea>
                 </div>
                 <div class="field">
                     <label for="definition-research">"Research"</label>
-                    <textarea id="definition-research" name="research" rows="4">{research}</textarea>
+                    <textarea id="definition-research" name="research" rows="4">{crate::ui::textarea_text(&research)}</textarea>
                 </div>
                 <div class="field">
                     <label for="definition-resources">"Resources, one per line"</label>
-                    <textarea id="definition-resources" name="resources" rows="3">{resources}</textarea>
+                    <textarea id="definition-resources" name="resources" rows="3">{crate::ui::textarea_text(&resources)}</textarea>
                 </div>
                 <h3>"Part 1: overview questions"</h3>
                 {question_rows}
@@ -592,7 +592,7 @@ fn DefinitionEditor(key: String, fields: EditorFields) -> impl IntoView {
                 <h3>"Part 3: reflection"</h3>
                 <div class="field">
                     <label for="definition-reflection">"Reflection prompt"</label>
-                    <textarea id="definition-reflection" name="reflection_prompt" rows="3">{reflection_prompt}</textarea>
+                    <textarea id="definition-reflection" name="reflection_prompt" rows="3">{crate::ui::textarea_text(&reflection_prompt)}</textarea>
                 </div>
                 <h2>"Rubric"</h2>
                 {rubric_sections}

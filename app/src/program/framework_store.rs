@@ -287,7 +287,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<FrameworkFile, DbErr> {
     })
 }
 
-fn decode_definition(text: &str) -> Result<Definition, DbErr> {
+pub(crate) fn decode_definition(text: &str) -> Result<Definition, DbErr> {
     serde_json::from_str(text)
         .map_err(|error| DbErr::Custom(format!("a stored definition is not readable: {error}")))
 }
@@ -297,7 +297,7 @@ fn encode_definition(definition: &Definition) -> String {
 }
 
 /// The latest version of every micro-credential of the program, by micro-credential id.
-async fn current_versions(
+pub(crate) async fn current_versions(
     db: &impl ConnectionTrait,
     program_id: i32,
 ) -> Result<HashMap<i32, microcredential_versions::Model>, DbErr> {

@@ -166,7 +166,7 @@ fn StaffFields(
         <input type="hidden" name="term" value=term.to_string()/>
         <div class="field">
             <label for=id.clone()>{if locked { "Reason for the change (required: these choices are locked)" } else { "Reason for the change" }}</label>
-            <textarea id=id.clone() name="reason" rows="2" maxlength="2000" aria-describedby=format!("{id}-error")>{reason}</textarea>
+            <textarea id=id.clone() name="reason" rows="2" maxlength="2000" aria-describedby=format!("{id}-error")>{crate::ui::textarea_text(&reason)}</textarea>
             <FieldError id=if term == 1 { "reason-1-error" } else { "reason-2-error" } message=reason_error/>
         </div>
     }
@@ -507,7 +507,7 @@ fn RatingForm(
                 </fieldset>
                 <div class="field">
                     <label for=field("note")>"Note (optional)"</label>
-                    <textarea id=field("note") name="note" rows="2" maxlength="2000">{note}</textarea>
+                    <textarea id=field("note") name="note" rows="2" maxlength="2000">{crate::ui::textarea_text(&note)}</textarea>
                 </div>
                 <button type="submit">"Save rating"</button>
             </form>

@@ -139,6 +139,8 @@ impl TestApp {
             match *name {
                 "TLI_SMTP_URL" => config.smtp_url = Some(value.clone()),
                 "TLI_MAIL_FROM" => config.mail_from = value.clone(),
+                "TLI_UPLOAD_MAX_MB" => config.upload_max_mb = value.parse().expect("megabytes"),
+                "TLI_QUOTA_MB" => config.quota_mb = value.parse().expect("megabytes"),
                 other => panic!("the test harness cannot set {other}"),
             }
         }

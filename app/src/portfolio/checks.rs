@@ -1,0 +1,311 @@
+//! The pre-submission check: what blocks a submission and what only warns. Server
+//! only.
+
+use std::collections::HashSet;
+
+use super::draft::{
+    CheckReport, DraftContent, Finding, REFLECTION_FIELD, answer_field, artifact_field, far_below,
+    word_count,
+};
+use super::evidence_type_of_mime;
+use super::link_check::LinkChecker;
+use super::names::possible_names;
+use crate::entities::evidence_items;
+use crate::program::format::{Definition, EvidenceType};
+
+/// Everything the check reads.
+pub struct CheckInput<'a> {
+    pub definition: &'a Definition,
+    pub content: &'a DraftContent,
+    /// The fellow's evidence items that the draft's artifact slots may name.
+    pub evidence: &'a [evidence_items::Model],
+    /// The fellow's own name parts, which blind review must not see either.
+    pub own_names: &'a [String],
+}
+
+/// Runs every check. Links are checked concurrently, each within the checker's timeout.
+pub async fn check(input: CheckInput<'_>, links: &LinkChecker) -> CheckReport {
+    let mut report = CheckReport::default();
+    let dismissed: HashSet<&str> = input.content.dismissed.iter().map(String::as_str).collect();
+    let add = |report: &mut CheckReport, blocking: bool, finding: Finding| {
+        if finding.dismissible && dismissed.contains(finding.key.as_str()) {
+            report.dismissed += 1;
+        } else if blocking {
+            report.blockers.push(finding);
+        } else {
+            report.warnings.push(finding);
+        }
+    };
+
+    for (index, question) in input.definition.overview_questions.iter().enumerate() {
+        let answer = input.content.answer(index);
+        let words = word_count(answer);
+        let field = answer_field(index);
+        if words == 0 {
+            add(
+                &mut report,
+                true,
+                finding(
+                    format!("unanswered:{index}"),
+                    format!("Question {} is not answered yet.", index + 1),
+                    Some(field),
+                ),
+            );
+        } else if question.min_words > 0 && words < far_below(question.min_words) {
+            add(
+                &mut report,
+                false,
+                finding(
+                    format!("short:{index}"),
+                    format!(
+                        "The answer to question {} has {words} words, far below the {} suggested.",
+                        index + 1,
+                        question.min_words
+                    ),
+                    Some(field),
+                ),
+            );
+        }
+    }
+
+    let mut link_targets: Vec<(String, Option<String>, bool)> = Vec::new();
+    for (index, requirement) in input.definition.artifacts.iter().enumerate() {
+        let field = artifact_field(index);
+        let chosen = input
+            .content
+            .artifact(index)
+            .and_then(|id| input.evidence.iter().find(|item| item.id == id));
+        let Some(item) = chosen else {
+            add(
+                &mut report,
+                true,
+                finding(
+                    format!("artifact:{index}"),
+                    format!(
+                        "Artifact {} has no evidence. Choose {} from your library.",
+                        index + 1,
+                        allowed_list(&requirement.evidence_types)
+                    ),
+                    Some(field),
+                ),
+            );
+            continue;
+        };
+        let item_type = evidence_type(item);
+        if !requirement.evidence_types.is_empty()
+            && !requirement.evidence_types.contains(&item_type)
+        {
+            add(
+                &mut report,
+                true,
+                finding(
+                    format!("type:{index}"),
+                    format!(
+                        "Artifact {} must be {}; “{}” is {}.",
+                        index + 1,
+                        allowed_list(&requirement.evidence_types),
+                        item.title,
+                        item_type.label().to_lowercase()
+                    ),
+                    Some(field.clone()),
+                ),
+            );
+        }
+        if item.pdf_preferred {
+            add(
+                &mut report,
+                false,
+                finding(
+                    format!("pdf:{index}"),
+                    format!(
+                        "“{}” is an office document. Reviewers open PDFs more reliably; consider uploading a PDF copy.",
+                        item.title
+                    ),
+                    Some(field.clone()),
+                ),
+            );
+        }
+        if let Some(url) = &item.url {
+            link_targets.push((url.clone(), Some(field), true));
+        }
+    }
+
+    if word_count(&input.content.reflection) == 0 {
+        add(
+            &mut report,
+            true,
+            finding(
+                "unanswered:reflection".into(),
+                "The reflection is not written yet.".into(),
+                Some(REFLECTION_FIELD.to_owned()),
+            ),
+        );
+    }
+
+    let mut written: Vec<(String, Option<String>)> = input
+        .content
+        .answers
+        .iter()
+        .enumerate()
+        .take(input.definition.overview_questions.len())
+        .map(|(index, text)| (text.clone(), Some(answer_field(index))))
+        .collect();
+    written.push((
+        input.content.reflection.clone(),
+        Some(REFLECTION_FIELD.to_owned()),
+    ));
+    for (text, field) in &written {
+        for url in links_in(text) {
+            link_targets.push((url, field.clone(), false));
+        }
+    }
+
+    let mut seen_links = HashSet::new();
+    link_targets.retain(|(url, _, _)| seen_links.insert(url.clone()));
+    let results = futures_util::future::join_all(
+        link_targets
+            .iter()
+            .map(|(url, _, _)| async move { links.check(url).await }),
+    )
+    .await;
+    for ((url, field, is_artifact), result) in link_targets.into_iter().zip(results) {
+        if let Err(reason) = result {
+            add(
+                &mut report,
+                is_artifact,
+                finding(
+                    format!("link:{url}"),
+                    format!("The link {url} does not open for reviewers: {reason}"),
+                    field,
+                ),
+            );
+        }
+    }
+
+    let mut name_sources: Vec<(String, Option<String>, &str)> = written
+        .into_iter()
+        .map(|(text, field)| (text, field, "text"))
+        .collect();
+    for (index, _) in input.definition.artifacts.iter().enumerate() {
+        let Some(item) = input
+            .content
+            .artifact(index)
+            .and_then(|id| input.evidence.iter().find(|item| item.id == id))
+        else {
+            continue;
+        };
+        let field = Some(artifact_field(index));
+        if let Some(name) = &item.file_name {
+            name_sources.push((name.clone(), field.clone(), "file name"));
+        }
+        if let Some(author) = &item.file_author {
+            name_sources.push((author.clone(), field.clone(), "document metadata"));
+        }
+        if let Some(body) = &item.body {
+            name_sources.push((body.clone(), field.clone(), "text"));
+        }
+    }
+    let mut named = HashSet::new();
+    for (text, field, place) in name_sources {
+        for name in possible_names(&text, input.own_names) {
+            let key = format!("name:{}", name.to_lowercase());
+            if !named.insert(key.clone()) {
+                continue;
+            }
+            add(
+                &mut report,
+                true,
+                Finding {
+                    key,
+                    message: format!(
+                        "“{name}” in the {place} may be a person's name. Reviews are blind: remove student names and your own, or dismiss this if it is not a name."
+                    ),
+                    field: field.clone(),
+                    dismissible: true,
+                },
+            );
+        }
+    }
+    report
+}
+
+fn finding(key: String, message: String, field: Option<String>) -> Finding {
+    Finding {
+        key,
+        message,
+        field,
+        dismissible: false,
+    }
+}
+
+fn evidence_type(item: &evidence_items::Model) -> EvidenceType {
+    match item.kind.as_str() {
+        "link" => EvidenceType::Link,
+        "file" => evidence_type_of_mime(item.file_mime.as_deref().unwrap_or("")),
+        _ => EvidenceType::Written,
+    }
+}
+
+fn allowed_list(types: &[EvidenceType]) -> String {
+    if types.is_empty() {
+        return "any evidence".to_owned();
+    }
+    let names: Vec<String> = types
+        .iter()
+        .map(|kind| {
+            let label = kind.label().to_lowercase();
+            let article = if label.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {label}")
+        })
+        .collect();
+    match names.as_slice() {
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+        [] => unreachable!(),
+    }
+}
+
+/// Web addresses written in text, bare or as Markdown links.
+pub fn links_in(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for start in ["https://", "http://"] {
+        let mut rest = text;
+        while let Some(position) = rest.find(start) {
+            let candidate = &rest[position..];
+            let end = candidate
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '<' | ']'))
+                .unwrap_or(candidate.len());
+            let link = candidate[..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+            if link.len() > start.len() {
+                found.push(link.to_owned());
+            }
+            rest = &candidate[end..];
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_bare_and_markdown_links() {
+        assert_eq!(
+            links_in("See https://example.org/a, and [the plan](http://example.org/b)."),
+            ["https://example.org/a", "http://example.org/b"]
+        );
+    }
+
+    #[test]
+    fn lists_allowed_types_in_words() {
+        assert_eq!(
+            allowed_list(&[EvidenceType::Video, EvidenceType::Image]),
+            "a video or an image"
+        );
+    }
+}

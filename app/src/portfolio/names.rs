@@ -1,0 +1,232 @@
+//! Finds words that may be people's names, so that fellows can keep student names and
+//! their own out of submissions, which reviewers score without knowing whose they
+//! are. Server only.
+//!
+//! The search is deliberately cautious: it reports a common first name or a
+//! capitalized word after a title ("Ms. Rivera"), and the fellow dismisses false
+//! alarms.
+
+use std::collections::BTreeSet;
+
+/// Common US first names that are rarely ordinary English words. Names such as Will,
+/// May, Grace or Hope are left out, since they would flag everyday sentences.
+const FIRST_NAMES: &[&str] = &[
+    "aaliyah",
+    "aaron",
+    "abigail",
+    "adam",
+    "adrian",
+    "aiden",
+    "alejandro",
+    "alexander",
+    "alexis",
+    "alice",
+    "alyssa",
+    "amanda",
+    "amelia",
+    "andrew",
+    "angel",
+    "anna",
+    "anthony",
+    "ashley",
+    "ava",
+    "benjamin",
+    "brandon",
+    "brian",
+    "brianna",
+    "brittany",
+    "caleb",
+    "camila",
+    "carlos",
+    "carter",
+    "charlotte",
+    "chloe",
+    "christopher",
+    "daniel",
+    "david",
+    "diego",
+    "dylan",
+    "elijah",
+    "elizabeth",
+    "emily",
+    "emma",
+    "ethan",
+    "evelyn",
+    "gabriel",
+    "hailey",
+    "hannah",
+    "isabella",
+    "isaiah",
+    "jack",
+    "jackson",
+    "jacob",
+    "jasmine",
+    "jason",
+    "jayden",
+    "jennifer",
+    "jessica",
+    "john",
+    "jonathan",
+    "jose",
+    "joseph",
+    "joshua",
+    "juan",
+    "julia",
+    "justin",
+    "kayla",
+    "kevin",
+    "liam",
+    "logan",
+    "lucas",
+    "luis",
+    "madison",
+    "maria",
+    "mason",
+    "matthew",
+    "mia",
+    "michael",
+    "muhammad",
+    "natalie",
+    "nathan",
+    "nevaeh",
+    "nicholas",
+    "noah",
+    "olivia",
+    "samantha",
+    "sarah",
+    "sebastian",
+    "sofia",
+    "sophia",
+    "stephanie",
+    "taylor",
+    "tyler",
+    "valentina",
+    "victoria",
+    "william",
+    "xavier",
+    "zoe",
+];
+
+/// Titles that put a name after them.
+const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "mx", "dr"];
+
+/// Returns the words in `text` that may be names, in order of first appearance and
+/// without repeats. `own_names` are the fellow's own name parts, which are always
+/// reported, in any letter case.
+pub fn possible_names(text: &str, own_names: &[String]) -> Vec<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '.'))
+        .filter(|word| !word.is_empty())
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut found = Vec::new();
+    let mut report = |word: &str| {
+        let word = word.trim_matches(['.', '\'']);
+        if !word.is_empty() && seen.insert(word.to_lowercase()) {
+            found.push(word.to_owned());
+        }
+    };
+    for (index, raw) in words.iter().enumerate() {
+        let word = raw.trim_matches(['.', '\'']);
+        let lower = word.to_lowercase();
+        if own_names.iter().any(|own| own.to_lowercase() == lower) {
+            report(word);
+            continue;
+        }
+        let capitalized = word.chars().next().is_some_and(char::is_uppercase)
+            && word.chars().skip(1).all(|c| !c.is_uppercase());
+        if !capitalized {
+            continue;
+        }
+        if FIRST_NAMES.binary_search(&lower.as_str()).is_ok() {
+            report(word);
+            continue;
+        }
+        let after_title = index > 0
+            && TITLES.contains(
+                &words[index - 1]
+                    .trim_end_matches('.')
+                    .to_lowercase()
+                    .as_str(),
+            );
+        if after_title {
+            report(word);
+        }
+    }
+    found
+}
+
+/// Splits a display name into the parts worth looking for: at least three letters each.
+pub fn name_parts(display_name: &str) -> Vec<String> {
+    display_name
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|part| part.chars().count() >= 3)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Reads the author a PDF records in its document information or XMP metadata.
+pub fn pdf_author(content: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(content);
+    if let Some(start) = text.find("/Author") {
+        let rest = text[start + "/Author".len()..].trim_start();
+        if let Some(rest) = rest.strip_prefix('(') {
+            let end = rest.find(')')?;
+            let author = rest[..end].trim();
+            if !author.is_empty() {
+                return Some(author.chars().take(200).collect());
+            }
+        }
+    }
+    let creator = text.find("<dc:creator>")?;
+    let rest = &text[creator..];
+    let item = rest.find("<rdf:li")?;
+    let rest = &rest[item..];
+    let open = rest.find('>')? + 1;
+    let close = rest.find("</rdf:li>")?;
+    let author = rest.get(open..close)?.trim();
+    (!author.is_empty()).then(|| author.chars().take(200).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_is_sorted_for_binary_search() {
+        assert!(FIRST_NAMES.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+
+    #[test]
+    fn finds_first_names_and_titled_names() {
+        let text = "Jayden and his tutor Ms. Okafor met with Dr Ruiz. Later, jayden wrote.";
+        assert_eq!(possible_names(text, &[]), ["Jayden", "Okafor", "Ruiz"]);
+    }
+
+    #[test]
+    fn ignores_ordinary_capitalized_words() {
+        let text = "The Science Department will grade in May. Hope and Grace are values.";
+        assert!(possible_names(text, &[]).is_empty());
+    }
+
+    #[test]
+    fn reports_the_fellows_own_name_in_any_case() {
+        let own = name_parts("Dana Whitfield-Moss");
+        assert_eq!(own, ["Dana", "Whitfield", "Moss"]);
+        assert_eq!(possible_names("whitfield_lesson_plan", &own), ["whitfield"]);
+    }
+
+    #[test]
+    fn reads_pdf_authors() {
+        assert_eq!(
+            pdf_author(b"%PDF-1.7 ... << /Title (Plan) /Author (Maria Lopez) >>").as_deref(),
+            Some("Maria Lopez")
+        );
+        assert_eq!(
+            pdf_author(b"<dc:creator><rdf:Seq><rdf:li>Sam Ortiz</rdf:li></rdf:Seq></dc:creator>")
+                .as_deref(),
+            Some("Sam Ortiz")
+        );
+        assert_eq!(pdf_author(b"%PDF-1.7 no metadata"), None);
+    }
+}

@@ -1,0 +1,101 @@
+//! Fellows' written text: Markdown turned into HTML that keeps only a fixed set of
+//! harmless elements. Server only.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// The elements written text may use. Everything else, including scripts, styles,
+/// frames, forms, images and event-handler attributes, is removed.
+const TAGS: &[&str] = &[
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "s",
+    "del",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h2",
+    "h3",
+    "h4",
+    "a",
+    "code",
+    "pre",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+];
+
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .tags(TAGS.iter().copied().collect::<HashSet<_>>())
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .add_tag_attributes("a", ["href"])
+        .add_tag_attributes("ol", ["start"]);
+    builder
+});
+
+/// Renders Markdown, with any HTML typed into it, as sanitized HTML.
+pub fn to_html(markdown: &str) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(
+        markdown,
+        pulldown_cmark::Options::ENABLE_STRIKETHROUGH | pulldown_cmark::Options::ENABLE_TABLES,
+    );
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    CLEANER.clean(&html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_html;
+
+    #[test]
+    fn markdown_becomes_html() {
+        assert_eq!(
+            to_html("Our **team** met _twice_."),
+            "<p>Our <strong>team</strong> met <em>twice</em>.</p>\n"
+        );
+    }
+
+    #[test]
+    fn scripts_and_event_handlers_are_removed() {
+        let html = to_html(
+            "Before<script>alert(1)</script> <img src=x onerror=alert(2)> <a href=\"javascript:alert(3)\" onclick=\"x()\">link</a> <iframe src=\"https://evil.test\"></iframe><style>p{}</style>after",
+        );
+        for banned in [
+            "script",
+            "onerror",
+            "onclick",
+            "javascript:",
+            "iframe",
+            "<img",
+            "style",
+        ] {
+            assert!(!html.contains(banned), "{banned} survived in {html}");
+        }
+        assert!(html.contains("Before"));
+        assert!(html.contains("after"));
+    }
+
+    #[test]
+    fn links_keep_their_address_and_gain_rel() {
+        let html = to_html("[plan](https://example.org/plan)");
+        assert!(html.contains("href=\"https://example.org/plan\""), "{html}");
+        assert!(
+            html.contains("rel=\"noopener noreferrer nofollow\""),
+            "{html}"
+        );
+    }
+}
