@@ -140,7 +140,10 @@ pub fn detect(head: &[u8]) -> Result<FileKind, String> {
         return Err("The file is empty. Choose the file again.".to_owned());
     }
     if let Some(detected) = infer::get(head) {
-        let mime = detected.mime_type();
+        let mime = match detected.mime_type() {
+            "application/zip" => office_type(head).unwrap_or("application/zip"),
+            other => other,
+        };
         if let Some((_, kind)) = ACCEPTED.iter().find(|(accepted, _)| *accepted == mime) {
             return Ok(*kind);
         }
@@ -177,6 +180,45 @@ pub fn detect(head: &[u8]) -> Result<FileKind, String> {
         );
     }
     Ok(PLAIN_TEXT)
+}
+
+/// Returns the office document type of a zip archive from the names of the entries
+/// whose local headers fall within `head`: Word, PowerPoint and Excel files keep their
+/// content under `word/`, `ppt/` and `xl/`, and OpenDocument text names its type in a
+/// first entry called `mimetype`.
+fn office_type(head: &[u8]) -> Option<&'static str> {
+    let mut offset = 0;
+    while let Some(found) = head
+        .get(offset..)?
+        .windows(4)
+        .position(|window| window == b"PK\x03\x04")
+    {
+        let header = offset + found;
+        let name_length = u16::from_le_bytes([*head.get(header + 26)?, *head.get(header + 27)?]);
+        let name = head.get(header + 30..header + 30 + usize::from(name_length))?;
+        if name.starts_with(b"word/") {
+            return Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        }
+        if name.starts_with(b"ppt/") {
+            return Some(
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            );
+        }
+        if name.starts_with(b"xl/") {
+            return Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        }
+        if name == b"mimetype" {
+            let extra_length =
+                u16::from_le_bytes([*head.get(header + 28)?, *head.get(header + 29)?]);
+            let start = header + 30 + usize::from(name_length) + usize::from(extra_length);
+            let content = head.get(start..)?;
+            if content.starts_with(b"application/vnd.oasis.opendocument.text") {
+                return Some("application/vnd.oasis.opendocument.text");
+            }
+        }
+        offset = header + 4;
+    }
+    None
 }
 
 /// Returns whether text starts like HTML, XML or SVG, after any byte-order mark and
@@ -286,6 +328,42 @@ mod tests {
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
     const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0";
     const PDF: &[u8] = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
+
+    fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut buffer = std::io::Cursor::new(Vec::new());
+        let mut writer = zip::ZipWriter::new(&mut buffer);
+        for (name, content) in entries {
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            writer.start_file(*name, options).unwrap();
+            writer.write_all(content.as_bytes()).unwrap();
+        }
+        writer.finish().unwrap();
+        buffer.into_inner()
+    }
+
+    #[test]
+    fn office_documents_are_told_from_other_zips() {
+        let docx = zip_of(&[
+            ("[Content_Types].xml", "<Types/>"),
+            ("_rels/.rels", "<Relationships/>"),
+            ("word/document.xml", "<w:document/>"),
+        ]);
+        assert_eq!(detect(&docx).unwrap().extension, "docx");
+        let pptx = zip_of(&[
+            ("[Content_Types].xml", "<Types/>"),
+            ("ppt/presentation.xml", "<p/>"),
+        ]);
+        assert_eq!(detect(&pptx).unwrap().extension, "pptx");
+        let odt = zip_of(&[
+            ("mimetype", "application/vnd.oasis.opendocument.text"),
+            ("content.xml", "<office:document-content/>"),
+        ]);
+        assert_eq!(detect(&odt).unwrap().extension, "odt");
+        let plain = zip_of(&[("notes.txt", "hello")]);
+        assert!(detect(&plain).unwrap_err().contains("zip"));
+    }
 
     #[test]
     fn content_decides_the_type() {

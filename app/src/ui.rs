@@ -58,6 +58,13 @@ pub fn FieldError(
     }
 }
 
+/// Returns the message of `error` that belongs to form field `field`, for a
+/// [`FieldError`] under that field.
+pub fn field_message(error: &Option<AppError>, field: &'static str) -> Signal<Option<String>> {
+    let message = error.as_ref().and_then(|error| error.message_for(field));
+    Signal::derive(move || message.clone())
+}
+
 /// Renders the error of a form post that is not about one of `fields` (those show at their
 /// field), such as a wrong password or a lost connection.
 #[component]

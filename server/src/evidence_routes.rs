@@ -16,14 +16,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Serialize;
 
-/// PDFs up to this size are read whole to find the author in their metadata.
+/// PDFs and office documents up to this size are read whole to find the author in
+/// their metadata.
 const METADATA_SCAN_BYTES: u64 = 20 * 1024 * 1024;
 
-/// The upload route's answer to the page's script.
+/// The upload route's response to the page's script.
 #[derive(Serialize)]
 struct Uploaded {
     id: i32,
-    /// Where the item's page is.
+    /// Path of the item's page.
     location: String,
     /// True when the fellow already had this content, so nothing new was stored.
     duplicate: bool,
@@ -35,14 +36,14 @@ struct UploadFailure {
 }
 
 /// A refused upload: the status, a code for the page without script, and the message.
-struct Refusal {
+struct Rejection {
     status: StatusCode,
     code: &'static str,
     message: String,
 }
 
-fn refuse(status: StatusCode, code: &'static str, message: impl Into<String>) -> Refusal {
-    Refusal {
+fn reject(status: StatusCode, code: &'static str, message: impl Into<String>) -> Rejection {
+    Rejection {
         status,
         code,
         message: message.into(),
@@ -50,8 +51,8 @@ fn refuse(status: StatusCode, code: &'static str, message: impl Into<String>) ->
 }
 
 /// Takes a `multipart/form-data` upload with an optional `title` and the `file`.
-/// Browsers with the page's script ask for JSON and show progress; a plain form post
-/// is answered with a redirect.
+/// Browsers with the page's script request JSON and show progress. A plain form post
+/// gets a redirect.
 pub async fn upload(
     State(state): State<AppState>,
     actor: Option<axum::Extension<Actor>>,
@@ -66,18 +67,18 @@ pub async fn upload(
         .map(|axum::Extension(actor)| actor)
         .unwrap_or_default();
     let outcome = match authorize(&actor, Action::KeepPortfolio) {
-        Err(AppError::Unauthenticated) => Err(refuse(
+        Err(AppError::Unauthenticated) => Err(reject(
             StatusCode::UNAUTHORIZED,
             "signed_out",
             "Your session has ended. Sign in again, then upload the file again.",
         )),
-        Err(_) => Err(refuse(
+        Err(_) => Err(reject(
             StatusCode::FORBIDDEN,
             "forbidden",
             "Only fellows keep an evidence library.",
         )),
         Ok(()) => match multipart {
-            Err(_) => Err(refuse(
+            Err(_) => Err(reject(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "not_upload",
                 "Send the file as a form upload (multipart/form-data) with a field named file.",
@@ -98,18 +99,18 @@ pub async fn upload(
             };
             Redirect::to(&format!("{}?done={done}", uploaded.location)).into_response()
         }
-        (Err(refusal), true) => (
-            refusal.status,
+        (Err(rejection), true) => (
+            rejection.status,
             Json(UploadFailure {
-                error: refusal.message,
+                error: rejection.message,
             }),
         )
             .into_response(),
-        (Err(refusal), false) => {
-            if refusal.code == "signed_out" {
+        (Err(rejection), false) => {
+            if rejection.code == "signed_out" {
                 Redirect::to("/sign-in?next=/evidence").into_response()
             } else {
-                Redirect::to(&format!("/evidence?upload_error={}", refusal.code)).into_response()
+                Redirect::to(&format!("/evidence?upload_error={}", rejection.code)).into_response()
             }
         }
     }
@@ -119,10 +120,10 @@ async fn receive(
     state: &AppState,
     owner: i32,
     mut multipart: Multipart,
-) -> Result<Uploaded, Refusal> {
+) -> Result<Uploaded, Rejection> {
     let storage_failed = |error: &dyn std::fmt::Display| {
         tracing::error!(error = %error, "storing an upload failed");
-        refuse(
+        reject(
             StatusCode::SERVICE_UNAVAILABLE,
             "storage",
             "The file could not be stored right now. Nothing was saved; try again in a minute.",
@@ -130,7 +131,7 @@ async fn receive(
     };
     let database_failed = |error: sea_orm::DbErr| {
         tracing::error!(error = %error, "recording an upload failed");
-        refuse(
+        reject(
             StatusCode::SERVICE_UNAVAILABLE,
             "storage",
             "The file could not be recorded right now. Nothing was saved; try again in a minute.",
@@ -152,7 +153,7 @@ async fn receive(
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => {
-                return Err(refuse(
+                return Err(reject(
                     StatusCode::BAD_REQUEST,
                     "no_file",
                     "No file arrived. Choose a file and upload it again.",
@@ -175,7 +176,7 @@ async fn receive(
                         return Err(quota_full(limits.quota_bytes));
                     }
                     Err(UploadError::TooLarge { limit }) => {
-                        return Err(refuse(
+                        return Err(reject(
                             StatusCode::PAYLOAD_TOO_LARGE,
                             "too_large",
                             format!(
@@ -185,7 +186,7 @@ async fn receive(
                         ));
                     }
                     Err(UploadError::Empty) => {
-                        return Err(refuse(
+                        return Err(reject(
                             StatusCode::BAD_REQUEST,
                             "empty",
                             "The file is empty (0 bytes). Choose the file again; if it is still empty, save it again from the program that made it.",
@@ -202,7 +203,7 @@ async fn receive(
 }
 
 /// Reads and discards what the client is still sending, for up to ten seconds, so
-/// that it receives the refusal rather than a closed connection.
+/// that it receives the rejection rather than a closed connection.
 async fn drain(multipart: &mut Multipart) {
     let drained = async {
         while let Ok(Some(mut field)) = multipart.next_field().await {
@@ -214,16 +215,16 @@ async fn drain(multipart: &mut Multipart) {
         .ok();
 }
 
-fn interrupted() -> Refusal {
-    refuse(
+fn interrupted() -> Rejection {
+    reject(
         StatusCode::BAD_REQUEST,
         "interrupted",
         "The upload stopped before the whole file arrived. Nothing was saved; upload it again.",
     )
 }
 
-fn quota_full(quota: u64) -> Refusal {
-    refuse(
+fn quota_full(quota: u64) -> Rejection {
+    reject(
         StatusCode::PAYLOAD_TOO_LARGE,
         "quota",
         format!(
@@ -241,7 +242,7 @@ async fn finish(
     raw_name: &str,
     title: String,
     description: String,
-) -> Result<Uploaded, Refusal> {
+) -> Result<Uploaded, Rejection> {
     let discard = |stored: &StoredFile| {
         let sha256 = stored.sha256.clone();
         let newly_stored = stored.newly_stored;
@@ -264,12 +265,12 @@ async fn finish(
             } else {
                 "type"
             };
-            return Err(refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, code, message));
+            return Err(reject(StatusCode::UNSUPPORTED_MEDIA_TYPE, code, message));
         }
     };
     let (stored, author) = match clean(state, &kind, stored).await {
         Ok(cleaned) => cleaned,
-        Err(refusal) => return Err(refusal),
+        Err(rejection) => return Err(rejection),
     };
     if let Ok(Some(existing)) = evidence_store::find_file(&state.db, owner, &stored.sha256).await {
         return Ok(Uploaded {
@@ -323,7 +324,7 @@ async fn finish(
         Err(error) => {
             discard(&stored).await;
             tracing::error!(error = %error, "recording an upload failed");
-            Err(refuse(
+            Err(reject(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "storage",
                 "The file could not be recorded right now. Nothing was saved; try again in a minute.",
@@ -338,10 +339,10 @@ async fn clean(
     state: &AppState,
     kind: &FileKind,
     stored: StoredFile,
-) -> Result<(StoredFile, Option<String>), Refusal> {
+) -> Result<(StoredFile, Option<String>), Rejection> {
     let failed = |error: &dyn std::fmt::Display| {
         tracing::error!(error = %error, "reading an upload back failed");
-        refuse(
+        reject(
             StatusCode::SERVICE_UNAVAILABLE,
             "storage",
             "The file could not be processed right now. Nothing was saved; try again in a minute.",
@@ -357,6 +358,21 @@ async fn clean(
             app::portfolio::names::pdf_author(&content)
         } else {
             app::portfolio::names::pdf_author(&stored.head)
+        };
+        return Ok((stored, author));
+    }
+    let office = kind.mime.starts_with("application/vnd.openxmlformats")
+        || kind.mime.starts_with("application/vnd.oasis.opendocument");
+    if office {
+        let author = if stored.size <= METADATA_SCAN_BYTES {
+            let content = state
+                .files
+                .read_all(&stored.sha256)
+                .await
+                .map_err(|e| failed(&e))?;
+            app::portfolio::names::office_author(&content)
+        } else {
+            None
         };
         return Ok((stored, author));
     }
@@ -378,7 +394,7 @@ async fn clean(
             {
                 state.files.remove(&stored.sha256).await.ok();
             }
-            return Err(refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "image", message));
+            return Err(reject(StatusCode::UNSUPPORTED_MEDIA_TYPE, "image", message));
         }
     };
     if cleaned.as_slice() == content.as_ref() {

@@ -10,7 +10,7 @@ use app::entities::{
     cohorts, competency_choices, microcredentials, submission_attempts, submissions,
 };
 use app::portfolio::SubmissionState;
-use app::portfolio::submission_store::{self, SubmitRefusal};
+use app::portfolio::submission_store::{self, SubmitRejection};
 use app::program::framework_store::{self, DEFAULT_TEMPLATE};
 use common::{Backend, TestApp, post_form_as};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -120,6 +120,29 @@ fn jpeg_with_gps() -> Vec<u8> {
     jpeg.extend_from_slice(b"\xFF\xE1\x00\x0EExif\x00\x00GPS-42");
     jpeg.extend_from_slice(b"\xFF\xDA\x00\x08\x01\x01\x00\x00\x3F\x00\x12\x34\x56\xFF\xD9");
     jpeg
+}
+
+/// A Word document whose metadata names its author.
+fn docx_with_author() -> Vec<u8> {
+    use std::io::Write;
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    let mut writer = zip::ZipWriter::new(&mut buffer);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in [
+        ("[Content_Types].xml", "<Types/>"),
+        ("_rels/.rels", "<Relationships/>"),
+        ("word/document.xml", "<w:document/>"),
+        (
+            "docProps/core.xml",
+            "<cp:coreProperties><dc:creator>Ana Ruiz</dc:creator></cp:coreProperties>",
+        ),
+    ] {
+        writer.start_file(name, options).unwrap();
+        writer.write_all(content.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap();
+    buffer.into_inner()
 }
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Title (Plan) /Author (Maria Lopez) >> endobj\n%%EOF\n";
@@ -338,6 +361,30 @@ async fn uploads_are_typed_cleaned_deduplicated_and_served_safely(backend: Backe
     assert_eq!(pdf.file_mime.as_deref(), Some("application/pdf"));
     assert_eq!(pdf.file_name.as_deref(), Some("plan.pdf"));
     assert_eq!(pdf.file_author.as_deref(), Some("Maria Lopez"));
+
+    // An office document is typed by content, flagged for a PDF copy, and its author
+    // is kept for the name check.
+    let (status, body) = upload(app, fellow, "reflection.bin", docx_with_author()).await;
+    assert_eq!(status, 200, "{body}");
+    let docx =
+        app::entities::evidence_items::Entity::find_by_id(body["id"].as_i64().unwrap() as i32)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(docx.file_name.as_deref(), Some("reflection.docx"));
+    assert!(docx.pdf_preferred);
+    assert_eq!(docx.file_author.as_deref(), Some("Ana Ruiz"));
+    let response = fellow
+        .get(app.url(&format!("/evidence/{}/file", docx.id)))
+        .send()
+        .await
+        .unwrap();
+    let disposition = response.headers()["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment;"),
+        "office documents are downloaded: {disposition}"
+    );
 
     // Ranges are served for media players.
     let response = fellow
@@ -607,6 +654,23 @@ async fn complete_draft(world: &World, submission: i32, base: i32, reflection: &
     saved["Saved"]["version"].as_i64().expect("saved") as i32
 }
 
+/// Runs the pre-submission check through its endpoint.
+async fn check_report(world: &World, submission: i32) -> Value {
+    world
+        .fellow
+        .get(
+            world
+                .app
+                .url(&format!("/api/submission/check?submission_id={submission}")),
+        )
+        .send()
+        .await
+        .expect("run the check")
+        .json()
+        .await
+        .expect("a check report")
+}
+
 async fn submit(world: &World, submission: i32, version: i32) -> reqwest::Response {
     post_form_as(
         &world.fellow,
@@ -624,16 +688,7 @@ async fn precheck_blocks_until_fixed_and_submit_is_idempotent(backend: Backend) 
     let submission = open_submission(&world).await;
 
     // An empty draft lists what blocks it, and submitting is refused.
-    let check = world
-        .fellow
-        .get(world.app.url(&format!(
-            "/api/submission/check?submission_id={}",
-            submission.id
-        )))
-        .send()
-        .await
-        .unwrap();
-    let report: Value = check.json().await.unwrap();
+    let report = check_report(&world, submission.id).await;
     let blockers: Vec<String> = report["blockers"]
         .as_array()
         .unwrap()
@@ -663,18 +718,7 @@ async fn precheck_blocks_until_fixed_and_submit_is_idempotent(backend: Backend) 
 
     // A possible student name blocks until dismissed; so does the PDF author's name.
     let version = complete_draft(&world, submission.id, 1, "Jayden grew more confident.").await;
-    let report: Value = world
-        .fellow
-        .get(world.app.url(&format!(
-            "/api/submission/check?submission_id={}",
-            submission.id
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let report: Value = check_report(&world, submission.id).await;
     let keys: Vec<&str> = report["blockers"]
         .as_array()
         .unwrap()
@@ -692,18 +736,7 @@ async fn precheck_blocks_until_fixed_and_submit_is_idempotent(backend: Backend) 
     )
     .await;
     assert!(response.status().is_redirection() || response.status().is_success());
-    let report: Value = world
-        .fellow
-        .get(world.app.url(&format!(
-            "/api/submission/check?submission_id={}",
-            submission.id
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let report: Value = check_report(&world, submission.id).await;
     assert_eq!(report["blockers"], json!([]), "{report}");
     assert_eq!(report["dismissed"], 1);
     let version = version + 1;
@@ -782,7 +815,7 @@ async fn precheck_blocks_until_fixed_and_submit_is_idempotent(backend: Backend) 
     .await
     .unwrap();
     assert!(
-        matches!(stale, Err(SubmitRefusal::StaleDraft { .. })),
+        matches!(stale, Err(SubmitRejection::StaleDraft { .. })),
         "{stale:?}"
     );
     let resubmitted = submit(&world, submission.id, version).await;
@@ -872,7 +905,7 @@ async fn deadlines_are_judged_by_server_time_across_time_zones(backend: Backend)
     .await
     .unwrap();
     assert!(
-        matches!(late, Err(SubmitRefusal::PastDeadline { .. })),
+        matches!(late, Err(SubmitRejection::PastDeadline { .. })),
         "{late:?}"
     );
     let stored = submissions::Entity::find_by_id(submission.id)
@@ -936,7 +969,7 @@ async fn coaching_meeting_comes_after_the_third_not_yet(backend: Backend) {
             .await
             .unwrap();
     assert!(
-        matches!(blocked, Err(SubmitRefusal::CoachingNeeded { not_yet: 3 })),
+        matches!(blocked, Err(SubmitRejection::CoachingNeeded { not_yet: 3 })),
         "{blocked:?}"
     );
     let response = submit(&world, submission.id, version).await;

@@ -9,12 +9,9 @@ use super::api::{AcceptInvitation, RequestPasswordReset, ResetPassword, SignIn};
 use super::current_actor;
 use super::input::PASSWORD_MIN_CHARS;
 use crate::error::AppError;
-use crate::ui::{FieldError, FormErrorNotice, SuccessNotice, posted_error, query_param};
-
-fn field_message(error: &Option<AppError>, field: &'static str) -> Signal<Option<String>> {
-    let message = error.as_ref().and_then(|error| error.message_for(field));
-    Signal::derive(move || message.clone())
-}
+use crate::ui::{
+    FieldError, FormErrorNotice, SuccessNotice, field_message, posted_error, query_param,
+};
 
 /// Returns how long "keep me signed in" lasts, in days, as the server is configured.
 fn remember_me_days() -> u64 {

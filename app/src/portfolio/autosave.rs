@@ -1,7 +1,8 @@
 //! Autosave for the submission composer. The composer is a plain form that saves when
-//! posted; this island adds saving a few seconds after typing stops, on leaving a
-//! field and on leaving the page, live word counts, and a copy of unsent changes in
-//! the browser that survives a lost connection, a closed tab and an expired session.
+//! posted. This island also saves a few seconds after typing stops, on leaving a field
+//! and on leaving the page. It updates word counts as the fellow types, and keeps a copy
+//! of unsent changes in the browser that survives a lost connection, a closed tab and an
+//! expired session.
 //! Every save names the version it edited, so a stale tab gets a conflict showing both
 //! versions instead of overwriting newer text.
 
@@ -25,8 +26,8 @@ struct Difference {
     mine: String,
 }
 
-/// The save status line and the (hidden) conflict panel, rendered on the server; the
-/// island brings them to life.
+/// Renders the save status line and the hidden conflict panel on the server, with the
+/// island that updates them.
 #[component]
 pub fn AutosaveStatus(
     submission_id: i32,
@@ -138,20 +139,20 @@ mod browser {
     use super::{COMPOSER_FORM_ID, QUIET_MS, differences};
     use crate::error::AppError;
 
-    /// What the browser keeps between visits: the version the changes started from and
-    /// the changes themselves.
+    /// Unsent changes kept in the browser between visits, with the version they started
+    /// from.
     #[derive(Serialize, Deserialize)]
     struct Kept {
         base_version: i32,
         content: DraftContent,
         /// The last save this tab sent and the version it was based on. When the tab
-        /// closes before the answer arrives, the server may hold that save as a newer
-        /// version, which is then this tab's own work rather than a conflict.
+        /// closes before the response arrives, the server may contain that save as a
+        /// newer version, which is then this tab's own work rather than a conflict.
         #[serde(default)]
         sent: Option<(i32, DraftContent)>,
     }
 
-    /// What the status line says.
+    /// The state shown in the status line.
     enum Status {
         Saved(String),
         Unsaved,
@@ -170,7 +171,8 @@ mod browser {
         return_path: String,
         dirty: bool,
         in_flight: bool,
-        /// Set when the form is being posted, which saves it; autosave stands aside.
+        /// Set while the form is being posted. The post saves the draft, so autosave
+        /// sends nothing.
         posting: bool,
         timer: Option<i32>,
         /// The saved version and content while a conflict waits for the fellow.
@@ -397,7 +399,7 @@ mod browser {
         }
 
         /// Sends the form's content when there are unsent changes and no save is on its
-        /// way; a save that finishes with more changes waiting starts the next one.
+        /// way. A save that finishes with more changes waiting starts the next one.
         fn save(&self) {
             {
                 let inner = self.inner.borrow();

@@ -182,6 +182,7 @@ pub async fn check(input: CheckInput<'_>, links: &LinkChecker) -> CheckReport {
         }
     }
 
+    let mut named = HashSet::new();
     let mut name_sources: Vec<(String, Option<String>, &str)> = written
         .into_iter()
         .map(|(text, field)| (text, field, "text"))
@@ -199,13 +200,29 @@ pub async fn check(input: CheckInput<'_>, links: &LinkChecker) -> CheckReport {
             name_sources.push((name.clone(), field.clone(), "file name"));
         }
         if let Some(author) = &item.file_author {
-            name_sources.push((author.clone(), field.clone(), "document metadata"));
+            // Any author a document records identifies someone, so it is reported
+            // whole rather than only when it looks like a name.
+            let key = format!("name:{}", author.to_lowercase());
+            if named.insert(key.clone()) {
+                add(
+                    &mut report,
+                    true,
+                    Finding {
+                        key,
+                        message: format!(
+                            "“{}” records “{author}” as its author in the document's metadata, which reviewers can read. Remove the author in the document's properties and upload it again, or dismiss this if it names nobody.",
+                            item.title
+                        ),
+                        field: field.clone(),
+                        dismissible: true,
+                    },
+                );
+            }
         }
         if let Some(body) = &item.body {
             name_sources.push((body.clone(), field.clone(), "text"));
         }
     }
-    let mut named = HashSet::new();
     for (text, field, place) in name_sources {
         for name in possible_names(&text, input.own_names) {
             let key = format!("name:{}", name.to_lowercase());

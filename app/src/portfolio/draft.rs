@@ -3,11 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The most characters one answer or the reflection may hold. A 2 MB paste is refused
+/// Maximum characters in one answer or in the reflection. A 2 MB paste is rejected
 /// with this number in the message rather than stored.
 pub const ANSWER_MAX_CHARS: usize = 60_000;
 
-/// What a fellow has written and chosen for one micro-credential. Answers and
+/// A fellow's written answers and chosen evidence for one micro-credential. Answers and
 /// artifacts follow the order of the definition's questions and artifact slots.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftContent {
@@ -72,12 +72,12 @@ impl DraftContent {
     }
 }
 
-/// The form field of the answer to question `index` (from 0).
+/// Returns the form field of the answer to question `index` (from 0).
 pub fn answer_field(index: usize) -> String {
     format!("fields[answer_{index}]")
 }
 
-/// The form field of artifact slot `index` (from 0).
+/// Returns the form field of artifact slot `index` (from 0).
 pub fn artifact_field(index: usize) -> String {
     format!("fields[artifact_{index}]")
 }
@@ -85,7 +85,7 @@ pub fn artifact_field(index: usize) -> String {
 /// The form field of the reflection.
 pub const REFLECTION_FIELD: &str = "fields[reflection]";
 
-/// The element id for a form field, usable in links to the field.
+/// Returns the element id of a form field, for links to the field.
 pub fn field_id(field: &str) -> String {
     field
         .trim_start_matches("fields[")
@@ -101,7 +101,8 @@ pub fn word_count(text: &str) -> usize {
         .count()
 }
 
-/// Words below which an answer counts as far below the guidance: half the minimum.
+/// Returns the word count below which a response is far below the guidance: half the
+/// minimum.
 pub fn far_below(min_words: u32) -> usize {
     (min_words as usize).div_ceil(2)
 }
@@ -142,9 +143,9 @@ pub struct Finding {
 /// The pre-submission check's result.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckReport {
-    /// What must be fixed (or dismissed) before submitting.
+    /// Findings to fix (or dismiss) before submitting.
     pub blockers: Vec<Finding>,
-    /// What may weaken the submission but does not stop it.
+    /// Findings that may weaken the submission without blocking it.
     pub warnings: Vec<Finding>,
     /// How many findings the fellow dismissed.
     pub dismissed: usize,
@@ -156,7 +157,7 @@ impl CheckReport {
     }
 }
 
-/// Where a submission stands.
+/// The state of a submission in its lifecycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SubmissionState {
     /// Being written; never submitted, or returned as not yet and being revised.
@@ -196,7 +197,8 @@ impl SubmissionState {
             .find(|state| state.name() == name)
     }
 
-    /// The label shown to people, which tells a resubmission from a first submission.
+    /// Returns the label shown to people, which distinguishes a resubmission from a first
+    /// submission.
     pub fn label(self, attempts: i32) -> &'static str {
         match self {
             SubmissionState::Draft if attempts > 0 => "Revising",
@@ -209,7 +211,7 @@ impl SubmissionState {
         }
     }
 
-    /// Whether the fellow may edit the draft in this state.
+    /// Returns whether the fellow may edit the draft in this state.
     pub fn editable(self) -> bool {
         matches!(self, SubmissionState::Draft | SubmissionState::NotYet)
     }

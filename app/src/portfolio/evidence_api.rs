@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use super::{EvidenceView, Library};
 use crate::error::AppError;
 
-/// Longest title, in characters.
+/// Maximum title length, in characters.
 pub const TITLE_MAX_CHARS: usize = 200;
-/// Longest description, in characters.
+/// Maximum description length, in characters.
 pub const DESCRIPTION_MAX_CHARS: usize = 2_000;
-/// Longest link, in characters.
+/// Maximum link length, in characters.
 pub const URL_MAX_CHARS: usize = 2_000;
 
 /// Returns the confirmation for a `done` code on the library pages.
@@ -86,7 +86,7 @@ pub async fn get_library(
     })
 }
 
-/// The time zone a person reads times in: their own, or Eastern time.
+/// Returns the time zone a person reads times in: their own, or Eastern time.
 #[cfg(feature = "ssr")]
 pub fn viewer_zone(user: &crate::auth::CurrentUser) -> chrono_tz::Tz {
     user.time_zone

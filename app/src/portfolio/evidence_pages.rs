@@ -17,7 +17,7 @@ use crate::ui::{
     ErrorNotice, FieldError, FormErrorNotice, SuccessNotice, UserTitle, posted_error, query_param,
 };
 
-/// The message for an upload refused without the browser script, by code.
+/// Returns the message for an upload rejected without the browser script, by code.
 pub fn upload_error_message(code: &str) -> Option<&'static str> {
     Some(match code {
         "too_large" => {
@@ -102,17 +102,7 @@ fn LibraryView(
     } else {
         (used * 100 / quota).min(100)
     };
-    let message_for = {
-        let form_error = form_error.clone();
-        move |field: &'static str| {
-            let form_error = form_error.clone();
-            Signal::derive(move || {
-                form_error
-                    .as_ref()
-                    .and_then(|error| error.message_for(field))
-            })
-        }
-    };
+    let message_for = |field: &'static str| crate::ui::field_message(&form_error, field);
     let competencies = library.competencies.clone();
     let filtering = !(search.is_empty() && evidence_type.is_empty() && competency.is_empty());
     view! {
@@ -253,17 +243,7 @@ pub fn EvidenceItemPage() -> impl IntoView {
 #[component]
 fn ItemView(detail: EvidenceDetail, form_error: Option<AppError>) -> impl IntoView {
     let item = detail.item.clone();
-    let message_for = {
-        let form_error = form_error.clone();
-        move |field: &'static str| {
-            let form_error = form_error.clone();
-            Signal::derive(move || {
-                form_error
-                    .as_ref()
-                    .and_then(|error| error.message_for(field))
-            })
-        }
-    };
+    let message_for = |field: &'static str| crate::ui::field_message(&form_error, field);
     view! {
         <UserTitle text=item.title.clone()/>
         <p><a href="/evidence">"← Evidence library"</a></p>

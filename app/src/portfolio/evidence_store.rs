@@ -11,7 +11,7 @@ use super::{EvidenceKind, EvidenceView, evidence_type_of_mime};
 use crate::entities::{competencies, evidence_items, evidence_tags};
 use crate::program::format::EvidenceType;
 
-/// What the library lists: everything, or one evidence type, a search and a tag.
+/// Library filters: a search, one evidence type and one competency tag, each optional.
 #[derive(Clone, Debug, Default)]
 pub struct LibraryFilter {
     pub search: String,
@@ -36,7 +36,7 @@ pub async fn used_bytes(db: &impl ConnectionTrait, owner: i32) -> Result<u64, Db
         .sum())
 }
 
-/// The owner's item holding the file with `sha256`, if any.
+/// Finds the owner's item that contains the file with `sha256`.
 pub async fn find_file(
     db: &impl ConnectionTrait,
     owner: i32,
@@ -49,7 +49,7 @@ pub async fn find_file(
         .await
 }
 
-/// Whether any item still refers to the blob `sha256`.
+/// Returns whether any item still refers to the blob `sha256`.
 pub async fn blob_in_use(db: &impl ConnectionTrait, sha256: &str) -> Result<bool, DbErr> {
     Ok(evidence_items::Entity::find()
         .filter(evidence_items::Column::FileSha256.eq(sha256))
@@ -131,7 +131,7 @@ pub async fn set_tags(
     Ok(())
 }
 
-/// The competencies evidence can be tagged with, by name.
+/// Lists the competencies evidence can be tagged with, by name.
 pub async fn competency_names(db: &impl ConnectionTrait) -> Result<Vec<(i32, String)>, DbErr> {
     Ok(competencies::Entity::find()
         .order_by_asc(competencies::Column::Name)
@@ -142,7 +142,7 @@ pub async fn competency_names(db: &impl ConnectionTrait) -> Result<Vec<(i32, Str
         .collect())
 }
 
-/// The owner's items matching `filter`, newest first, with their tags.
+/// Lists the owner's items matching `filter`, newest first, with their tags.
 pub async fn list(
     db: &impl ConnectionTrait,
     owner: i32,
@@ -186,7 +186,7 @@ pub async fn list(
         .collect())
 }
 
-/// One item with its tags.
+/// Finds one item.
 pub async fn find(
     db: &impl ConnectionTrait,
     evidence_id: i32,
@@ -255,8 +255,8 @@ fn view(item: evidence_items::Model, tags: Vec<(i32, String)>, zone: Tz) -> Evid
     }
 }
 
-/// Whether `actor` may see the work of fellow `owner`: the fellow, an administrator,
-/// or a coach or facilitator of a cohort the fellow belongs to.
+/// Returns whether `actor` may see the work of fellow `owner`: the fellow, an
+/// administrator, or a coach or facilitator of a cohort the fellow belongs to.
 pub async fn may_view(
     db: &impl ConnectionTrait,
     actor: &crate::auth::Actor,
@@ -283,7 +283,7 @@ pub async fn may_view(
     }))
 }
 
-/// Whether a submitted attempt of the item's owner names the item.
+/// Returns whether a submitted attempt of the item's owner uses the item.
 pub async fn in_submitted_attempt(
     db: &impl ConnectionTrait,
     item: &evidence_items::Model,

@@ -217,7 +217,7 @@ pub async fn get_fellow_home() -> Result<FellowHome, AppError> {
     })
 }
 
-/// The fellow's home sections.
+/// Renders the fellow's home sections.
 #[component]
 pub fn FellowHomeSections() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_fellow_home());

@@ -1,16 +1,16 @@
 //! Checks that links in a submission open, the way a reviewer's browser would reach
 //! them, without letting the server be used to probe private networks. Server only.
 //!
-//! Every address a host name resolves to must be public; the request then goes to that
+//! Every address a host name resolves to must be public. The request then goes to that
 //! address, so a second lookup cannot swap in a private one. Redirects are followed by
 //! hand, each hop checked the same way.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
-/// How long one link may take to answer.
+/// Timeout for one link's response.
 pub const LINK_TIMEOUT: Duration = Duration::from_secs(5);
-/// The most redirects followed for one link.
+/// Maximum redirects followed for one link.
 const MAX_REDIRECTS: usize = 5;
 
 /// Checks links.

@@ -31,10 +31,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::program::format::EvidenceType;
 
-/// Where uploads are sent, as `multipart/form-data` with a `file` field.
+/// Upload route path; it takes `multipart/form-data` with a `file` field.
 pub const UPLOAD_URL: &str = "/evidence/upload";
 
-/// The address a stored file is served from.
+/// Returns the address a stored file is served from.
 pub fn file_url(evidence_id: i32) -> String {
     format!("/evidence/{evidence_id}/file")
 }
@@ -44,7 +44,7 @@ pub fn file_url(evidence_id: i32) -> String {
 pub struct UploadLimits {
     /// The largest file accepted, in bytes.
     pub max_file_bytes: u64,
-    /// The most a fellow's files may take together, in bytes.
+    /// Maximum total size of a fellow's files, in bytes.
     pub quota_bytes: u64,
 }
 
@@ -83,7 +83,7 @@ pub fn size_text(bytes: u64) -> String {
     }
 }
 
-/// What a piece of evidence is.
+/// The kind of a piece of evidence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EvidenceKind {
     File,

@@ -188,6 +188,40 @@ pub fn pdf_author(content: &[u8]) -> Option<String> {
     (!author.is_empty()).then(|| author.chars().take(200).collect())
 }
 
+/// Reads the author and last editor that an office document (Word, PowerPoint, Excel
+/// or OpenDocument) records in its metadata part. Returns them joined by a comma.
+pub fn office_author(content: &[u8]) -> Option<String> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(content)).ok()?;
+    let mut metadata = String::new();
+    for part in ["docProps/core.xml", "meta.xml"] {
+        if let Ok(file) = archive.by_name(part) {
+            // Metadata parts are a few kilobytes; the cap guards against a zip bomb.
+            file.take(256 * 1024).read_to_string(&mut metadata).ok()?;
+            break;
+        }
+    }
+    let names: Vec<String> = ["dc:creator", "cp:lastModifiedBy", "meta:initial-creator"]
+        .iter()
+        .filter_map(|tag| element_text(&metadata, tag))
+        .fold(Vec::new(), |mut names, name| {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+            names
+        });
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
+/// Returns the text of the first `<tag>` element in `xml`, when it is not empty.
+fn element_text(xml: &str, tag: &str) -> Option<String> {
+    let start = xml.find(&format!("<{tag}"))?;
+    let open_end = start + xml[start..].find('>')? + 1;
+    let close = open_end + xml[open_end..].find(&format!("</{tag}>"))?;
+    let text = xml[open_end..close].trim();
+    (!text.is_empty()).then(|| text.chars().take(200).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +248,27 @@ mod tests {
         let own = name_parts("Dana Whitfield-Moss");
         assert_eq!(own, ["Dana", "Whitfield", "Moss"]);
         assert_eq!(possible_names("whitfield_lesson_plan", &own), ["whitfield"]);
+    }
+
+    #[test]
+    fn reads_office_authors() {
+        use std::io::Write;
+        let mut buffer = std::io::Cursor::new(Vec::new());
+        let mut writer = zip::ZipWriter::new(&mut buffer);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        writer.start_file("docProps/core.xml", options).unwrap();
+        writer
+            .write_all(
+                b"<cp:coreProperties><dc:creator>Ana Ruiz</dc:creator><cp:lastModifiedBy>Sam Lee</cp:lastModifiedBy></cp:coreProperties>",
+            )
+            .unwrap();
+        writer.finish().unwrap();
+        assert_eq!(
+            office_author(buffer.get_ref()).as_deref(),
+            Some("Ana Ruiz, Sam Lee")
+        );
+        assert_eq!(office_author(b"not a zip"), None);
     }
 
     #[test]

@@ -81,13 +81,13 @@ pub struct SubmissionHistory {
 pub struct AttemptDetail {
     pub summary: AttemptView,
     pub definition: Definition,
-    /// Sanitized HTML of each answer.
+    /// Sanitized HTML of each question's response.
     pub answers_html: Vec<String>,
     pub artifacts: Vec<Option<EvidenceView>>,
     pub reflection_html: String,
 }
 
-/// What an autosave did.
+/// The result of an autosave.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum SaveOutcome {
     Saved {
@@ -486,7 +486,7 @@ pub async fn dismiss_finding(submission_id: i32, key: String) -> Result<(), AppE
         }
     }
     fail(AppError::Conflict(
-        "The draft is not open for changes. Reload the page to see where it stands.".into(),
+        "The draft is closed for changes. Reload the page to see its state.".into(),
     ))
 }
 
@@ -494,7 +494,7 @@ pub async fn dismiss_finding(submission_id: i32, key: String) -> Result<(), AppE
 /// version again shows the attempt already made.
 #[server(prefix = "/api", endpoint = "submission/submit")]
 pub async fn submit_draft(submission_id: i32, version: i32) -> Result<(), AppError> {
-    use super::submission_store::{self, SubmitRefusal};
+    use super::submission_store::{self, SubmitRejection};
     use crate::context::{db_failure, fail, redirect_to};
 
     let (user, db, submission) = own_submission(submission_id).await?;
@@ -542,24 +542,24 @@ pub async fn submit_draft(submission_id: i32, version: i32) -> Result<(), AppErr
             Ok(())
         }
         Err(refusal) => fail(AppError::Conflict(match refusal {
-            SubmitRefusal::StaleDraft { .. } => {
+            SubmitRejection::StaleDraft { .. } => {
                 "The draft changed in another tab or device after this page loaded. Reload the page, check it again and submit.".to_owned()
             }
-            SubmitRefusal::NotOpen(state) => format!(
+            SubmitRejection::NotOpen(state) => format!(
                 "This submission is {} already; there is nothing to submit until reviewers return it.",
                 state.label(submission.attempts).to_lowercase()
             ),
-            SubmitRefusal::PastDeadline { due_at, zone } => format!(
+            SubmitRejection::PastDeadline { due_at, zone } => format!(
                 "The deadline for submissions passed on {}, and this cohort does not accept late submissions. Your draft is kept; ask your facilitator about an extension.",
                 crate::local_time::format_in_zone(
                     due_at,
                     crate::cohorts::schedule_store::zone_or_default(&zone)
                 )
             ),
-            SubmitRefusal::CoachingNeeded { not_yet } => format!(
+            SubmitRejection::CoachingNeeded { not_yet } => format!(
                 "After {not_yet} not-yet decisions, a coaching meeting comes before the next attempt. Your draft is kept; ask your coach to record the meeting."
             ),
-            SubmitRefusal::NoDefinition => {
+            SubmitRejection::NoDefinition => {
                 "This micro-credential has no definition yet.".to_owned()
             }
         })),

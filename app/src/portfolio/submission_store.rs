@@ -140,9 +140,9 @@ pub async fn save_draft(
     Ok(Saved::Conflict(current))
 }
 
-/// Why a submit was refused.
+/// The reason a submit was rejected.
 #[derive(Debug, PartialEq)]
-pub enum SubmitRefusal {
+pub enum SubmitRejection {
     /// The draft changed after the fellow checked it (another tab saved).
     StaleDraft { current_version: i32 },
     /// The submission is with reviewers or decided.
@@ -170,7 +170,7 @@ pub async fn submit(
     submission_id: i32,
     version: i32,
     now: DateTime<Utc>,
-) -> Result<Result<Submitted, SubmitRefusal>, DbErr> {
+) -> Result<Result<Submitted, SubmitRejection>, DbErr> {
     // SQLite refuses a write in a transaction that read before another writer
     // committed; the submit is then run again from the start.
     let mut tries = 0;
@@ -195,7 +195,7 @@ async fn submit_once(
     submission_id: i32,
     version: i32,
     now: DateTime<Utc>,
-) -> Result<Result<Submitted, SubmitRefusal>, DbErr> {
+) -> Result<Result<Submitted, SubmitRejection>, DbErr> {
     let txn = db.begin().await?;
     let submission = submissions::Entity::find_by_id(submission_id)
         .one(&txn)
@@ -213,10 +213,10 @@ async fn submit_once(
     }
     let state = state_of(&submission);
     if !state.editable() {
-        return Ok(Err(SubmitRefusal::NotOpen(state)));
+        return Ok(Err(SubmitRejection::NotOpen(state)));
     }
     if submission.draft_version != version {
-        return Ok(Err(SubmitRefusal::StaleDraft {
+        return Ok(Err(SubmitRejection::StaleDraft {
             current_version: submission.draft_version,
         }));
     }
@@ -227,7 +227,7 @@ async fn submit_once(
     let late = match cohort.submissions_due_at {
         Some(due_at) if now > due_at => {
             if !cohort.late_submissions_allowed {
-                return Ok(Err(SubmitRefusal::PastDeadline {
+                return Ok(Err(SubmitRejection::PastDeadline {
                     due_at,
                     zone: cohort
                         .submissions_due_zone
@@ -241,10 +241,10 @@ async fn submit_once(
     };
     let not_yet = not_yet_count(&txn, submission_id).await?;
     if coaching_needed(&txn, &submission, &cohort, not_yet).await? {
-        return Ok(Err(SubmitRefusal::CoachingNeeded { not_yet }));
+        return Ok(Err(SubmitRejection::CoachingNeeded { not_yet }));
     }
     let Some(definition) = current_version(&txn, submission.microcredential_id).await? else {
-        return Ok(Err(SubmitRefusal::NoDefinition));
+        return Ok(Err(SubmitRejection::NoDefinition));
     };
     let number = submission.attempts + 1;
     let inserted = submission_attempts::ActiveModel {
@@ -311,7 +311,7 @@ pub async fn latest_attempt(
         .await
 }
 
-/// Every attempt of a submission, first first.
+/// Lists every attempt of a submission, oldest first.
 pub async fn attempts(
     db: &impl ConnectionTrait,
     submission_id: i32,
@@ -331,8 +331,8 @@ async fn not_yet_count(db: &impl ConnectionTrait, submission_id: i32) -> Result<
         .count() as i32)
 }
 
-/// Whether the next attempt waits for a coaching meeting: the not-yet decisions have
-/// reached the cohort's number and no meeting was recorded since the latest attempt.
+/// Returns whether the next attempt waits for a coaching meeting: the not-yet decisions
+/// have reached the cohort's number and no meeting was recorded since the latest attempt.
 pub async fn coaching_needed(
     db: &impl ConnectionTrait,
     submission: &submissions::Model,
@@ -351,7 +351,7 @@ pub async fn coaching_needed(
     Ok(met_since.is_none())
 }
 
-/// Whether a coaching meeting is due before the fellow's next attempt.
+/// Returns whether a coaching meeting is due before the fellow's next attempt.
 pub async fn coaching_due(
     db: &impl ConnectionTrait,
     submission: &submissions::Model,
@@ -438,7 +438,7 @@ pub async fn record_coaching_meeting(
     .await
 }
 
-/// The fellow's submissions in every cohort.
+/// Lists the fellow's submissions in every cohort.
 pub async fn for_fellow(
     db: &impl ConnectionTrait,
     fellow_id: i32,

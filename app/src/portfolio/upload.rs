@@ -1,6 +1,7 @@
-//! The upload form. Without the browser script it is a plain form post; with it, the
+//! The upload form. Without the browser script it is a plain form post. With it, the
 //! file goes up with a progress bar, a Cancel button and a Retry button. A retry is
-//! safe: files are stored by content, so sending the same file twice keeps one copy.
+//! safe because files are stored by content, so sending the same file twice keeps one
+//! copy.
 //!
 //! The form and its progress elements are rendered on the server; the island only
 //! wires them up, which keeps the browser bundle small.
@@ -12,7 +13,7 @@ use super::{UPLOAD_URL, size_text};
 /// File types the picker offers; the server still decides the type from the content.
 const ACCEPT: &str = ".pdf,.png,.jpg,.jpeg,.gif,.webp,.heic,.mp3,.m4a,.wav,.ogg,.mp4,.mov,.webm,.doc,.docx,.odt,.pptx,.xlsx,.txt,application/pdf,image/*,audio/*,video/*";
 
-/// The upload form with its (hidden) progress, error and cancellation elements.
+/// Renders the upload form with its hidden progress, error and cancellation elements.
 #[component]
 pub fn UploadForm(max_file_bytes: u64, room_bytes: u64) -> impl IntoView {
     let limit_text = format!(
@@ -66,7 +67,7 @@ mod browser {
 
     use super::{UPLOAD_URL, size_text};
 
-    /// The upload route's JSON answer, success or refusal.
+    /// The upload route's JSON response, success or rejection.
     #[derive(serde::Deserialize, Default)]
     struct Reply {
         location: Option<String>,
@@ -75,7 +76,7 @@ mod browser {
         error: Option<String>,
     }
 
-    /// What the form shows.
+    /// The state the form shows.
     enum Shown {
         Sending(u64, u64),
         Processing,

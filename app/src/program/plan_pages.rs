@@ -101,12 +101,7 @@ fn PlanView(
             format!("Fellows of {cohort}"),
         ),
     };
-    let field_error = |field: &'static str| {
-        let message = form_error
-            .as_ref()
-            .and_then(|error| error.message_for(field));
-        Signal::derive(move || message.clone())
-    };
+    let field_error = |field: &'static str| crate::ui::field_message(&form_error, field);
     let errors = ChoiceErrors {
         overarching: field_error("overarching"),
         pathway: field_error("pathway"),
