@@ -710,6 +710,12 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "GET",
+        path: "/api/cohort/fellow-submissions",
+        input: "cohort_id=COHORT&fellow_id=FELLOW",
+        allowed: Allowed::Only(COHORT_STAFF),
+    },
+    Endpoint {
+        method: "GET",
         path: "/api/fellow-home",
         input: "",
         allowed: Allowed::Only(OWN_PLAN),

@@ -987,6 +987,23 @@ async fn coaching_meeting_comes_after_the_third_not_yet(backend: Backend) {
     .await;
     assert_eq!(own.status(), 403);
     let coach = world.app.signed_in_client(COACH).await;
+    // The coach finds the submission, marked, on the fellow's page.
+    let fellow_page = coach
+        .get(world.app.url(&format!(
+            "/cohorts/{}/fellows/{}",
+            world.cohort, submission.fellow_user_id
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        fellow_page.contains(&format!("/submissions/{}", submission.id)),
+        "{fellow_page}"
+    );
+    assert!(fellow_page.contains("Coaching meeting due"));
     let future = post_form_as(
         &coach,
         &path,

@@ -128,6 +128,67 @@ async fn pages_use_fixed_statement_counts(backend: Backend) {
             "the {page} page ran {for_small} statements for 2 fellows and {for_large} for 30 ({backend:?})"
         );
     }
+
+    // A fellow's own pages do not grow with their library either: the small cohort's
+    // fellow has 1 piece of evidence and the large cohort's fellow 25.
+    let framework = load_framework(&app.db).await.unwrap();
+    let competency = framework
+        .groups_of(GroupKind::Overarching)
+        .flat_map(|group| group.competencies.iter())
+        .next()
+        .unwrap();
+    let key = competency
+        .microcredential
+        .clone()
+        .expect("a micro-credential");
+    let mut fellow_paths = Vec::new();
+    for (name, cohort, fellow, items) in [
+        ("small", small, small_fellow, 1),
+        ("large", large, large_fellow, 25),
+    ] {
+        for number in 0..items {
+            app::portfolio::evidence_store::insert(
+                &app.db,
+                app::portfolio::evidence_store::NewEvidence {
+                    owner: fellow,
+                    kind: app::portfolio::EvidenceKind::Text,
+                    title: format!("Piece {number}"),
+                    description: String::new(),
+                    file: None,
+                    url: None,
+                    body: Some("Notes".into()),
+                },
+            )
+            .await
+            .unwrap();
+        }
+        let size = if name == "small" { 2 } else { 30 };
+        let client = app
+            .signed_in_client(&format!("{name}-{}@test.example", size - 1))
+            .await;
+        let composer = format!("/cohorts/{cohort}/submissions/{key}");
+        // The first visit starts the submission; the counts compare later visits.
+        statements_for(&client, &app.url(&composer)).await;
+        fellow_paths.push((client, composer));
+    }
+    for page in ["/fellow", "/evidence", "composer"] {
+        // One request at a time, because the counter is global.
+        let mut counts = Vec::new();
+        for (client, composer) in &fellow_paths {
+            let path = if page == "composer" {
+                composer.as_str()
+            } else {
+                page
+            };
+            counts.push(statements_for(client, &app.url(path)).await);
+        }
+        assert!(counts[0] > 0, "no statements were counted for {page}");
+        assert_eq!(
+            counts[0], counts[1],
+            "{page} ran {} statements for 1 piece of evidence and {} for 25 ({backend:?})",
+            counts[0], counts[1]
+        );
+    }
     app.stop().await;
 }
 

@@ -386,3 +386,39 @@ fn AttemptView(attempt: AttemptDetail) -> impl IntoView {
         </article>
     }
 }
+
+/// Lists a fellow's submissions for their coaches and facilitators, with links to every
+/// attempt and a mark where a coaching meeting is due.
+#[component]
+pub fn FellowSubmissions(cohort_id: i32, fellow_id: i32) -> impl IntoView {
+    let list = Resource::new(
+        move || (cohort_id, fellow_id),
+        |(cohort_id, fellow_id)| {
+            super::submission_api::list_fellow_submissions(cohort_id, fellow_id)
+        },
+    );
+    view! {
+        <section aria-labelledby="fellow-submissions-heading">
+            <h2 id="fellow-submissions-heading">"Micro-credential submissions"</h2>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(rows) if rows.is_empty() => view! { <p>"No submissions started yet."</p> }.into_any(),
+                        Ok(rows) => view! {
+                            <ul>
+                                {rows.into_iter().map(|row| view! {
+                                    <li>
+                                        <a href=format!("/submissions/{}", row.id)>{row.title}</a>
+                                        {format!(" · {}", row.state.label(row.attempts))}
+                                        {row.coaching_due.then(|| view! { " · " <span class="badge">"Coaching meeting due"</span> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -771,3 +771,103 @@ pub async fn record_coaching(
     redirect_to(&format!("/submissions/{submission_id}?done=coaching"));
     Ok(())
 }
+
+/// One of a fellow's submissions, for the staff view of the fellow.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubmissionSummary {
+    pub id: i32,
+    pub title: String,
+    pub state: SubmissionState,
+    pub attempts: i32,
+    pub coaching_due: bool,
+}
+
+/// Lists a fellow's submissions in a cohort for its coaches and facilitators, in a
+/// fixed number of statements.
+#[server(prefix = "/api", endpoint = "cohort/fellow-submissions", input = GetUrl)]
+pub async fn list_fellow_submissions(
+    cohort_id: i32,
+    fellow_id: i32,
+) -> Result<Vec<SubmissionSummary>, AppError> {
+    use crate::auth::Action;
+    use crate::context::{authorized, db, db_failure, fail};
+    use crate::entities::{
+        coaching_meetings, cohorts, microcredentials, submission_attempts, submissions,
+    };
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+    authorized(Action::ViewFellowProgress(cohort_id))?;
+    let db = db()?;
+    let Some(cohort) = cohorts::Entity::find_by_id(cohort_id)
+        .one(&db)
+        .await
+        .map_err(db_failure)?
+    else {
+        return fail(AppError::NotFound("There is no such cohort.".into()));
+    };
+    let rows = submissions::Entity::find()
+        .filter(submissions::Column::CohortId.eq(cohort_id))
+        .filter(submissions::Column::FellowUserId.eq(fellow_id))
+        .order_by_asc(submissions::Column::Id)
+        .all(&db)
+        .await
+        .map_err(db_failure)?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
+    let not_yets = submission_attempts::Entity::find()
+        .filter(submission_attempts::Column::SubmissionId.is_in(ids.clone()))
+        .filter(submission_attempts::Column::Outcome.eq(SubmissionState::NotYet.name()))
+        .all(&db)
+        .await
+        .map_err(db_failure)?;
+    let meetings = coaching_meetings::Entity::find()
+        .filter(coaching_meetings::Column::SubmissionId.is_in(ids))
+        .all(&db)
+        .await
+        .map_err(db_failure)?;
+    let credentials = microcredentials::Entity::find()
+        .all(&db)
+        .await
+        .map_err(db_failure)?;
+    let program_id = crate::cohorts::store::default_program_id(&db)
+        .await
+        .map_err(db_failure)?;
+    let versions = crate::program::framework_store::current_versions(&db, program_id)
+        .await
+        .map_err(db_failure)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let not_yet = not_yets
+                .iter()
+                .filter(|attempt| attempt.submission_id == row.id)
+                .count() as i32;
+            let met_since = meetings.iter().any(|meeting| {
+                meeting.submission_id == row.id && meeting.after_attempt >= row.attempts
+            });
+            let limit = cohort.not_yet_before_coaching;
+            let title = versions
+                .get(&row.microcredential_id)
+                .and_then(|version| {
+                    crate::program::framework_store::decode_definition(&version.definition).ok()
+                })
+                .map(|definition| definition.title)
+                .or_else(|| {
+                    credentials
+                        .iter()
+                        .find(|credential| credential.id == row.microcredential_id)
+                        .map(|credential| credential.key.clone())
+                })
+                .unwrap_or_default();
+            SubmissionSummary {
+                id: row.id,
+                title,
+                state: super::submission_store::state_of(&row),
+                attempts: row.attempts,
+                coaching_due: limit > 0 && not_yet >= limit && !met_since,
+            }
+        })
+        .collect())
+}

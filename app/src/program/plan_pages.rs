@@ -129,6 +129,9 @@ fn PlanView(
         {done.filter(|_| form_error.is_none()).map(|message| view! { <SuccessNotice>{message}</SuccessNotice> })}
         <FirstTermSection plan=plan.clone() viewer errors/>
         <SecondTermSection plan=plan.clone() viewer errors/>
+        {matches!(viewer, Viewer::Staff { .. }).then(|| view! {
+            <crate::portfolio::composer_page::FellowSubmissions cohort_id=plan.cohort.id fellow_id=plan.fellow_id/>
+        })}
         <GrowthSection plan viewer/>
     }
 }
