@@ -89,13 +89,13 @@ impl LinkChecker {
             .head(target.as_str())
             .send()
             .await
-            .map_err(|error| unreachable_message(&host, &error))?;
+            .map_err(|error| unreachable_message(&host, &error, self.timeout))?;
         if matches!(response.status().as_u16(), 405 | 501) {
             response = client
                 .get(target.as_str())
                 .send()
                 .await
-                .map_err(|error| unreachable_message(&host, &error))?;
+                .map_err(|error| unreachable_message(&host, &error, self.timeout))?;
         }
         let status = response.status();
         if status.is_redirection() {
@@ -126,11 +126,11 @@ enum Step {
     Redirect(url::Url),
 }
 
-fn unreachable_message(host: &str, error: &reqwest::Error) -> String {
+fn unreachable_message(host: &str, error: &reqwest::Error, timeout: Duration) -> String {
     if error.is_timeout() {
         format!(
             "{host} did not answer within {} seconds.",
-            LINK_TIMEOUT.as_secs()
+            timeout.as_secs()
         )
     } else {
         format!("{host} could not be reached.")
@@ -227,6 +227,58 @@ mod tests {
         ] {
             let error = checker.check(link).await.expect_err(link);
             assert!(error.contains("private or local"), "{link}: {error}");
+        }
+    }
+
+    /// Serves one canned HTTP response per path on loopback and returns the address.
+    async fn canned_server() -> std::net::SocketAddr {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut request = vec![0; 4096];
+                let read = stream.read(&mut request).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&request[..read]).to_string();
+                let path = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                let response = match path.as_str() {
+                    "/ok" => "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_owned(),
+                    "/moved" => "HTTP/1.1 302 Found\r\nlocation: /ok\r\ncontent-length: 0\r\n\r\n"
+                        .to_owned(),
+                    "/loop" => "HTTP/1.1 302 Found\r\nlocation: /loop\r\ncontent-length: 0\r\n\r\n"
+                        .to_owned(),
+                    "/private" => "HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n".to_owned(),
+                    "/slow" => {
+                        tokio::time::sleep(Duration::from_secs(3)).await;
+                        "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_owned()
+                    }
+                    _ => "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n".to_owned(),
+                };
+                stream.write_all(response.as_bytes()).await.ok();
+            }
+        });
+        address
+    }
+
+    #[tokio::test]
+    async fn links_are_followed_and_judged_by_status() {
+        let address = canned_server().await;
+        let checker = LinkChecker {
+            timeout: Duration::from_secs(1),
+            allow_private: true,
+        };
+        let link = |path: &str| format!("http://{address}{path}");
+        assert_eq!(checker.check(&link("/ok")).await, Ok(()));
+        assert_eq!(checker.check(&link("/moved")).await, Ok(()));
+        let cases = [
+            ("/missing", "does not exist"),
+            ("/private", "asks for a sign-in"),
+            ("/loop", "redirects more than"),
+            ("/slow", "did not answer within"),
+        ];
+        for (path, expected) in cases {
+            let error = checker.check(&link(path)).await.expect_err(path);
+            assert!(error.contains(expected), "{path}: {error}");
         }
     }
 
