@@ -162,8 +162,18 @@ async fn receive(
             Err(_) => return Err(interrupted()),
         };
         match field.name() {
-            Some("title") => title = field.text().await.map_err(|_| interrupted())?,
-            Some("description") => description = field.text().await.map_err(|_| interrupted())?,
+            Some(name @ ("title" | "description")) => {
+                let is_title = name == "title";
+                let text = bounded_text(field).await;
+                match text {
+                    Ok(text) if is_title => title = text,
+                    Ok(text) => description = text,
+                    Err(rejection) => {
+                        drain(&mut multipart).await;
+                        return Err(rejection);
+                    }
+                }
+            }
             Some("file") => {
                 let raw_name = field.file_name().unwrap_or_default().to_owned();
                 let stored = state.files.store(field, limit).await;
@@ -200,6 +210,27 @@ async fn receive(
             _ => {}
         }
     }
+}
+
+/// Longest text field read from an upload form, in bytes; the title and description
+/// fit in far less.
+const TEXT_FIELD_MAX_BYTES: usize = 16 * 1024;
+
+/// Reads a text field of the upload form without holding more than
+/// [`TEXT_FIELD_MAX_BYTES`] of it.
+async fn bounded_text(mut field: axum::extract::multipart::Field<'_>) -> Result<String, Rejection> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|_| interrupted())? {
+        if bytes.len() + chunk.len() > TEXT_FIELD_MAX_BYTES {
+            return Err(reject(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "title",
+                "The title or description is far too long. Keep the title to one line and the description to a paragraph.",
+            ));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Reads and discards what the client is still sending, for up to ten seconds, so

@@ -214,6 +214,24 @@ async fn bad_uploads_are_refused_and_nothing_is_left_behind(backend: Backend) {
         let error = body["error"].as_str().unwrap_or_default();
         assert!(error.contains(message), "{name}: {error}");
     }
+    // A title far longer than a title is rejected without being held.
+    let form = reqwest::multipart::Form::new()
+        .text("title", "t".repeat(100_000))
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("plan.pdf"),
+        );
+    let response = fellow
+        .post(app.url("/evidence/upload"))
+        .header("accept", "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert!(response.text().await.unwrap().contains("far too long"));
+
     // The quota: two files of 0.9 MB fit in 2 MB, a third does not.
     for round in 0..2u8 {
         let (status, body) = upload(app, fellow, "clip.mp4", unique_mp4(900 * 1024, round)).await;
