@@ -99,6 +99,7 @@ bundle_sizes() {
   printf 'hydrate bundle: %d bytes raw, %d gzip, %d brotli\n' "$raw" "$gz" "$br"
 }
 
+# Prints the bundle's brotli size alone: the number before the word "brotli".
 bundle_brotli_bytes() {
-  bundle_sizes | awk '{print $7}'
+  bundle_sizes | awk '{ for (i = 2; i <= NF; i++) if ($i == "brotli") print $(i - 1) }'
 }

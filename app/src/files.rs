@@ -53,10 +53,6 @@ const ACCEPTED: &[(&str, FileKind)] = &[
         kind("image/webp", "webp", EvidenceType::Image, false),
     ),
     (
-        "image/heif",
-        kind("image/heif", "heic", EvidenceType::Image, false),
-    ),
-    (
         "audio/mpeg",
         kind("audio/mpeg", "mp3", EvidenceType::Audio, false),
     ),
@@ -147,9 +143,15 @@ pub fn detect(head: &[u8]) -> Result<FileKind, String> {
         if let Some((_, kind)) = ACCEPTED.iter().find(|(accepted, _)| *accepted == mime) {
             return Ok(*kind);
         }
+        if mime == "image/heif" {
+            return Err(
+                "This is a HEIC photo. HEIC photos store the place they were taken, and TLI Hub cannot remove that from this format. Save the photo as JPEG (on iPhone, share it or set Camera > Formats to Most Compatible) and upload that."
+                    .to_owned(),
+            );
+        }
         if !matches!(mime, "text/html" | "text/xml" | "image/svg+xml") {
             return Err(format!(
-                "This is a {} file ({mime}), which TLI Hub does not accept. Upload a PDF, an image, audio or video, or an office document.",
+                "TLI Hub does not accept .{} files ({mime}). Upload a PDF, an image, audio or video, or an office document.",
                 detected.extension()
             ));
         }
@@ -243,6 +245,56 @@ fn looks_like_markup(head: &[u8]) -> bool {
         || text.contains("<script")
 }
 
+/// Reads the Orientation tag (0x0112) from the first directory of EXIF data, which
+/// starts with the TIFF header.
+fn exif_orientation(exif: &[u8]) -> Option<u16> {
+    let big_endian = match exif.get(..2)? {
+        b"MM" => true,
+        b"II" => false,
+        _ => return None,
+    };
+    let read16 = |at: usize| -> Option<u16> {
+        let bytes = [*exif.get(at)?, *exif.get(at + 1)?];
+        Some(if big_endian {
+            u16::from_be_bytes(bytes)
+        } else {
+            u16::from_le_bytes(bytes)
+        })
+    };
+    let read32 = |at: usize| -> Option<u32> {
+        let bytes = [
+            *exif.get(at)?,
+            *exif.get(at + 1)?,
+            *exif.get(at + 2)?,
+            *exif.get(at + 3)?,
+        ];
+        Some(if big_endian {
+            u32::from_be_bytes(bytes)
+        } else {
+            u32::from_le_bytes(bytes)
+        })
+    };
+    let directory = read32(4)? as usize;
+    let entries = read16(directory)? as usize;
+    (0..entries.min(256))
+        .map(|index| directory + 2 + index * 12)
+        .find(|entry| read16(*entry) == Some(0x0112))
+        .and_then(|entry| read16(entry + 8))
+}
+
+/// Builds EXIF data that holds only an Orientation tag.
+fn orientation_exif(orientation: u16) -> Vec<u8> {
+    let mut exif = b"MM\0*\0\0\0\x08".to_vec();
+    exif.extend_from_slice(&1u16.to_be_bytes());
+    exif.extend_from_slice(&0x0112u16.to_be_bytes());
+    exif.extend_from_slice(&3u16.to_be_bytes());
+    exif.extend_from_slice(&1u32.to_be_bytes());
+    exif.extend_from_slice(&orientation.to_be_bytes());
+    exif.extend_from_slice(&[0, 0]);
+    exif.extend_from_slice(&0u32.to_be_bytes());
+    exif
+}
+
 /// Maximum length of a stored file name, in characters, extension included.
 pub const NAME_MAX_CHARS: usize = 120;
 
@@ -286,6 +338,7 @@ pub fn strip_metadata(kind: &FileKind, content: Vec<u8>) -> Result<Vec<u8>, Stri
         "image/jpeg" => {
             let mut jpeg =
                 img_parts::jpeg::Jpeg::from_bytes(Bytes::from(content)).map_err(unreadable)?;
+            let orientation = jpeg.exif().and_then(|exif| exif_orientation(&exif));
             // APP1 contains EXIF and XMP, APP13 IPTC, COM comments, and APP3 to APP12 and
             // APP15 vendor data. APP0 (JFIF), APP2 (ICC profile) and APP14 (Adobe colour
             // transform) stay.
@@ -297,6 +350,23 @@ pub fn strip_metadata(kind: &FileKind, content: Vec<u8>) -> Result<Vec<u8>, Stri
                         .contains(&marker)
                     || marker == img_parts::jpeg::markers::APP15)
             });
+            // Phones store photos sideways and record the rotation; it alone comes back,
+            // so that the photo still shows upright.
+            if let Some(orientation) = orientation.filter(|value| (2..=8).contains(value)) {
+                let mut contents = b"Exif\0\0".to_vec();
+                contents.extend(orientation_exif(orientation));
+                let segment = img_parts::jpeg::JpegSegment::new_with_contents(
+                    img_parts::jpeg::markers::APP1,
+                    Bytes::from(contents),
+                );
+                // After the JFIF header, where readers look for EXIF.
+                let at = jpeg
+                    .segments()
+                    .iter()
+                    .take_while(|segment| segment.marker() == img_parts::jpeg::markers::APP0)
+                    .count();
+                jpeg.segments_mut().insert(at, segment);
+            }
             Ok(jpeg.encoder().bytes().to_vec())
         }
         "image/png" => {
@@ -341,6 +411,44 @@ mod tests {
         }
         writer.finish().unwrap();
         buffer.into_inner()
+    }
+
+    #[test]
+    fn jpeg_orientation_survives_metadata_removal() {
+        // EXIF with GPS data and Orientation 6 (rotate 90 degrees clockwise).
+        let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+        tiff.extend_from_slice(&2u16.to_le_bytes());
+        tiff.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
+        tiff.extend_from_slice(&[0x25, 0x88, 4, 0, 1, 0, 0, 0, 0x40, 0, 0, 0]);
+        tiff.extend_from_slice(&[0, 0, 0, 0]);
+        tiff.extend_from_slice(b"GPS-42");
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(&tiff);
+        let mut jpeg = b"\xFF\xD8".to_vec();
+        jpeg.extend_from_slice(b"\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00");
+        jpeg.extend_from_slice(&[0xFF, 0xE1]);
+        jpeg.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+        jpeg.extend_from_slice(&app1);
+        jpeg.extend_from_slice(b"\xFF\xDA\x00\x08\x01\x01\x00\x00\x3F\x00\x12\x34\x56\xFF\xD9");
+        let kind = detect(&jpeg).unwrap();
+        let stripped = strip_metadata(&kind, jpeg).unwrap();
+        assert!(!String::from_utf8_lossy(&stripped).contains("GPS-42"));
+        let cleaned = img_parts::jpeg::Jpeg::from_bytes(img_parts::Bytes::from(stripped)).unwrap();
+        use img_parts::ImageEXIF;
+        let exif = cleaned.exif().expect("the orientation is kept");
+        assert_eq!(exif_orientation(&exif), Some(6));
+        assert_eq!(
+            exif.len(),
+            orientation_exif(6).len(),
+            "nothing but the orientation"
+        );
+    }
+
+    #[test]
+    fn heic_photos_are_rejected_with_a_way_out() {
+        let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic\0\0\0\0";
+        let error = detect(heic).unwrap_err();
+        assert!(error.contains("HEIC") && error.contains("JPEG"), "{error}");
     }
 
     #[test]

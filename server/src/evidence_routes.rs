@@ -16,6 +16,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Serialize;
 
+/// The largest image accepted: images are read into memory to remove their metadata.
+const IMAGE_MAX_BYTES: u64 = 50 * 1024 * 1024;
+
 /// PDFs and office documents up to this size are read whole to find the author in
 /// their metadata.
 const METADATA_SCAN_BYTES: u64 = 20 * 1024 * 1024;
@@ -346,21 +349,36 @@ async fn finish(
         },
     )
     .await;
-    match item {
-        Ok(item) => Ok(Uploaded {
+    let item = match item {
+        Ok(item) => item,
+        Err(error) => {
+            discard(&stored).await;
+            tracing::error!(error = %error, "recording an upload failed");
+            return Err(reject(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage",
+                "The file could not be recorded right now. Nothing was saved; try again in a minute.",
+            ));
+        }
+    };
+    // Uploads running side by side each passed the quota check at the start; the
+    // ones recorded after the quota filled up are taken back.
+    let quota = state.upload_limits.quota_bytes;
+    match evidence_store::used_bytes_through(&state.db, owner, item.id).await {
+        Ok(used) if used > quota => {
+            use sea_orm::EntityTrait;
+            app::entities::evidence_items::Entity::delete_by_id(item.id)
+                .exec(&state.db)
+                .await
+                .ok();
+            discard(&stored).await;
+            Err(quota_full(quota))
+        }
+        _ => Ok(Uploaded {
             id: item.id,
             location: format!("/evidence/{}", item.id),
             duplicate: false,
         }),
-        Err(error) => {
-            discard(&stored).await;
-            tracing::error!(error = %error, "recording an upload failed");
-            Err(reject(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "storage",
-                "The file could not be recorded right now. Nothing was saved; try again in a minute.",
-            ))
-        }
     }
 }
 
@@ -409,6 +427,23 @@ async fn clean(
     }
     if !kind.mime.starts_with("image/") {
         return Ok((stored, None));
+    }
+    if stored.size > IMAGE_MAX_BYTES {
+        if stored.newly_stored
+            && !evidence_store::blob_in_use(&state.db, &stored.sha256)
+                .await
+                .unwrap_or(true)
+        {
+            state.files.remove(&stored.sha256).await.ok();
+        }
+        return Err(reject(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "image_size",
+            format!(
+                "Images can be at most {}, because their metadata is removed in memory. Export the photo at a smaller size and upload that.",
+                size_text(IMAGE_MAX_BYTES)
+            ),
+        ));
     }
     let content = state
         .files
@@ -528,10 +563,17 @@ pub async fn download(
     } else {
         "application/octet-stream"
     };
-    let range = headers
+    let range_header = headers
         .get(header::RANGE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| parse_range(value, size));
+        .and_then(|value| value.to_str().ok());
+    let range = range_header.and_then(|value| parse_range(value, size));
+    if range.is_none() && range_header.is_some_and(|value| out_of_bounds(value, size)) {
+        let mut response = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+        if let Ok(value) = HeaderValue::from_str(&format!("bytes */{size}")) {
+            response.headers_mut().insert(header::CONTENT_RANGE, value);
+        }
+        return response;
+    }
     let (status, body, length) = match range.clone() {
         Some(range) => match state.files.read_range(&sha256, range.clone()).await {
             Ok(stream) => (
@@ -601,10 +643,7 @@ impl StaticOr for HeaderValue {
 /// Office documents and plain text, which are downloaded with their own type.
 fn is_known_download(mime: &str) -> bool {
     mime.starts_with("application/vnd.")
-        || matches!(
-            mime,
-            "application/msword" | "text/plain; charset=utf-8" | "image/heif"
-        )
+        || matches!(mime, "application/msword" | "text/plain; charset=utf-8")
 }
 
 fn storage_unavailable(error: &object_store::Error) -> Response {
@@ -661,6 +700,17 @@ fn parse_range(value: &str, size: u64) -> Option<std::ops::Range<u64>> {
     (start <= end && start < size).then_some(start..end + 1)
 }
 
+/// Returns whether a single `bytes=` range starts at or past the end of a file of
+/// `size` bytes, which gets 416 rather than the whole file.
+fn out_of_bounds(value: &str, size: u64) -> bool {
+    value
+        .strip_prefix("bytes=")
+        .filter(|spec| !spec.contains(','))
+        .and_then(|spec| spec.split_once('-'))
+        .and_then(|(start, _)| start.trim().parse::<u64>().ok())
+        .is_some_and(|start| start >= size)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -683,5 +733,8 @@ mod tests {
         assert_eq!(parse_range("bytes=1000-", 1000), None);
         assert_eq!(parse_range("bytes=0-1,5-6", 1000), None);
         assert_eq!(parse_range("items=0-1", 1000), None);
+        assert!(out_of_bounds("bytes=1000-", 1000));
+        assert!(!out_of_bounds("bytes=999-", 1000));
+        assert!(!out_of_bounds("bytes=0-1,5-6", 1000));
     }
 }

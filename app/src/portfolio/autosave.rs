@@ -179,6 +179,12 @@ mod browser {
         conflict: Option<(i32, DraftContent)>,
         /// The save on its way: the version it was based on and its content.
         sent: Option<(i32, DraftContent)>,
+        /// Set when a save found the session ended. Leaving a field then does not save,
+        /// so that the status line and its sign-in link stay put for the click.
+        signed_out: bool,
+        /// This page's own key in `localStorage`. Each tab keeps its own copy, so one
+        /// tab's save never discards another tab's unsent text.
+        key: String,
     }
 
     #[derive(Clone)]
@@ -207,12 +213,18 @@ mod browser {
                     timer: None,
                     conflict: None,
                     sent: None,
+                    signed_out: false,
+                    key: format!(
+                        "{}{:x}",
+                        key_prefix(submission_id),
+                        (js_sys::Math::random() * 4_294_967_296.0) as u64
+                    ),
                 })),
             }
         }
 
         fn key(&self) -> String {
-            format!("tli-draft-{}", self.inner.borrow().submission_id)
+            self.inner.borrow().key.clone()
         }
 
         fn status(&self, status: Status) {
@@ -347,6 +359,39 @@ mod browser {
             serde_json::from_str(&text).ok()
         }
 
+        /// Takes over unsent changes that an earlier page of this draft left behind:
+        /// copies that match the form are dropped, and the first that differs becomes
+        /// this page's own.
+        fn adopt_earlier(&self, current: &DraftContent) -> Option<Kept> {
+            let storage = local_storage()?;
+            let prefix = key_prefix(self.inner.borrow().submission_id);
+            let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+                .filter_map(|index| storage.key(index).ok().flatten())
+                .filter(|key| key.starts_with(&prefix))
+                .collect();
+            let mut adopted = None;
+            for key in keys {
+                let kept = storage
+                    .get_item(&key)
+                    .ok()
+                    .flatten()
+                    .and_then(|text| serde_json::from_str::<Kept>(&text).ok());
+                match kept {
+                    Some(kept)
+                        if adopted.is_none() && !differences(&kept.content, current).is_empty() =>
+                    {
+                        storage.remove_item(&key).ok();
+                        adopted = Some(kept);
+                    }
+                    Some(kept) if !differences(&kept.content, current).is_empty() => {}
+                    _ => {
+                        storage.remove_item(&key).ok();
+                    }
+                }
+            }
+            adopted
+        }
+
         fn forget_kept(&self) {
             if let Some(storage) = local_storage() {
                 storage.remove_item(&self.key()).ok();
@@ -408,6 +453,10 @@ mod browser {
                 }
             }
             let content = read_form(&self.inner.borrow());
+            if let Some((_, message)) = content.too_long() {
+                self.status(Status::Failed(message));
+                return;
+            }
             let (submission_id, base_version) = {
                 let mut inner = self.inner.borrow_mut();
                 inner.in_flight = true;
@@ -427,6 +476,7 @@ mod browser {
                 }
                 match result {
                     Ok(SaveOutcome::Saved { version, saved_at }) => {
+                        state.inner.borrow_mut().signed_out = false;
                         state.set_version(version);
                         if state.inner.borrow().dirty {
                             state.keep(&read_form(&state.inner.borrow()));
@@ -453,6 +503,9 @@ mod browser {
                     }
                     Err(error) => {
                         state.inner.borrow_mut().dirty = true;
+                        if matches!(error, AppError::Unauthenticated) {
+                            state.inner.borrow_mut().signed_out = true;
+                        }
                         state.status(match error {
                             AppError::Unauthenticated => Status::SignedOut,
                             AppError::Network(_) | AppError::Unavailable { .. } => Status::Offline,
@@ -466,14 +519,11 @@ mod browser {
         /// On page load: brings back changes kept in the browser that the server never
         /// received, or shows a conflict when the server has moved on since.
         fn restore(&self) {
-            let Some(kept) = self.kept() else {
+            let current = read_form(&self.inner.borrow());
+            let Some(kept) = self.adopt_earlier(&current) else {
                 return;
             };
-            let current = read_form(&self.inner.borrow());
-            if differences(&kept.content, &current).is_empty() {
-                self.forget_kept();
-                return;
-            }
+            self.keep(&kept.content);
             let version = self.inner.borrow().version;
             write_form(&kept.content, &self.inner.borrow());
             self.update_counts();
@@ -488,6 +538,11 @@ mod browser {
                 self.show_conflict(version, current, &kept.content);
             }
         }
+    }
+
+    /// The start of every `localStorage` key holding unsent changes to a draft.
+    fn key_prefix(submission_id: i32) -> String {
+        format!("tli-draft-{submission_id}-")
     }
 
     fn window() -> web_sys::Window {
@@ -579,7 +634,11 @@ mod browser {
         }
         {
             let state = state.clone();
-            listen(&form, "focusout", move || state.save());
+            listen(&form, "focusout", move || {
+                if !state.inner.borrow().signed_out {
+                    state.save();
+                }
+            });
         }
         {
             let state = state.clone();
@@ -601,7 +660,8 @@ mod browser {
         {
             let state = state.clone();
             listen(&window_target, "online", move || {
-                state.inner.borrow_mut().dirty |= state.kept().is_some();
+                let unsent = state.kept().is_some();
+                state.inner.borrow_mut().dirty |= unsent;
                 state.save();
             });
         }

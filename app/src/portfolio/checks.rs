@@ -13,6 +13,9 @@ use super::names::possible_names;
 use crate::entities::evidence_items;
 use crate::program::format::{Definition, EvidenceType};
 
+/// Maximum number of links one check opens.
+pub const LINKS_CHECKED_MAX: usize = 20;
+
 /// Everything the check reads.
 pub struct CheckInput<'a> {
     pub definition: &'a Definition,
@@ -58,8 +61,9 @@ pub async fn check(input: CheckInput<'_>, links: &LinkChecker) -> CheckReport {
                 finding(
                     format!("short:{index}"),
                     format!(
-                        "The answer to question {} has {words} words, far below the {} suggested.",
+                        "The answer to question {} has {words} {}, far below the {} suggested.",
                         index + 1,
+                        if words == 1 { "word" } else { "words" },
                         question.min_words
                     ),
                     Some(field),
@@ -105,7 +109,7 @@ pub async fn check(input: CheckInput<'_>, links: &LinkChecker) -> CheckReport {
                         index + 1,
                         allowed_list(&requirement.evidence_types),
                         item.title,
-                        item_type.label().to_lowercase()
+                        evidence_noun(item_type)
                     ),
                     Some(field.clone()),
                 ),
@@ -119,6 +123,20 @@ pub async fn check(input: CheckInput<'_>, links: &LinkChecker) -> CheckReport {
                     format!("pdf:{index}"),
                     format!(
                         "“{}” is an office document. Reviewers open PDFs more reliably; consider uploading a PDF copy.",
+                        item.title
+                    ),
+                    Some(field.clone()),
+                ),
+            );
+        }
+        if item_type == EvidenceType::Video {
+            add(
+                &mut report,
+                false,
+                finding(
+                    format!("video-location:{index}"),
+                    format!(
+                        "“{}” is a video. Phones usually record where a video was taken, and TLI Hub does not remove that. Make sure it shows no student names, or export it without location.",
                         item.title
                     ),
                     Some(field.clone()),
@@ -162,6 +180,24 @@ pub async fn check(input: CheckInput<'_>, links: &LinkChecker) -> CheckReport {
 
     let mut seen_links = HashSet::new();
     link_targets.retain(|(url, _, _)| seen_links.insert(url.clone()));
+    // Each check opens at most this many links, so a draft cannot turn the server into
+    // a source of traffic for some site; artifact links come first.
+    link_targets.sort_by_key(|(_, _, is_artifact)| !is_artifact);
+    if link_targets.len() > LINKS_CHECKED_MAX {
+        add(
+            &mut report,
+            false,
+            finding(
+                "links-unchecked".into(),
+                format!(
+                    "The text contains {} links; only the first {LINKS_CHECKED_MAX} were checked. Open the others yourself to make sure reviewers can.",
+                    link_targets.len()
+                ),
+                None,
+            ),
+        );
+        link_targets.truncate(LINKS_CHECKED_MAX);
+    }
     let results = futures_util::future::join_all(
         link_targets
             .iter()
@@ -267,22 +303,22 @@ fn allowed_list(types: &[EvidenceType]) -> String {
     if types.is_empty() {
         return "any evidence".to_owned();
     }
-    let names: Vec<String> = types
-        .iter()
-        .map(|kind| {
-            let label = kind.label().to_lowercase();
-            let article = if label.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                "an"
-            } else {
-                "a"
-            };
-            format!("{article} {label}")
-        })
-        .collect();
+    let names: Vec<&str> = types.iter().map(|kind| evidence_noun(*kind)).collect();
     match names.as_slice() {
-        [one] => one.clone(),
+        [one] => (*one).to_owned(),
         [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
         [] => unreachable!(),
+    }
+}
+
+/// Names an evidence type with its article, as it reads inside a sentence.
+fn evidence_noun(kind: EvidenceType) -> &'static str {
+    match kind {
+        EvidenceType::Video => "a video",
+        EvidenceType::Audio => "an audio recording",
+        EvidenceType::Image => "an image",
+        EvidenceType::Written => "a written artifact",
+        EvidenceType::Link => "a link to a published artifact",
     }
 }
 

@@ -19,8 +19,8 @@ use super::submission_api::{
 use crate::cohorts::{DeadlineText, cohort_id_param};
 use crate::error::AppError;
 use crate::ui::{
-    ErrorNotice, FormErrorNotice, SuccessNotice, UserTitle, posted_error, posted_for, query_param,
-    shown_value,
+    ErrorMessage, ErrorNotice, FormErrorNotice, SuccessNotice, UserTitle, posted_error, posted_for,
+    query_param, shown_value,
 };
 
 #[component]
@@ -223,7 +223,10 @@ fn CheckSection(
         <section id="check" class="panel" aria-labelledby="check-heading" tabindex="-1">
             <h2 id="check-heading">"Before you submit"</h2>
             {if ready {
-                view! { <p class="notice notice-success" role="status">"Nothing blocks your submission."</p> }.into_any()
+                view! {
+                    <p class="notice notice-success" role="status">"Nothing blocks your submission."</p>
+                    <p class="hint">"The name check knows common first names and names after a title such as Ms. It cannot know every name: read your text and file names once more for students' names and your own."</p>
+                }.into_any()
             } else {
                 view! {
                     <h3>{format!("Fix before submitting ({})", report.blockers.len())}</h3>
@@ -390,35 +393,27 @@ fn AttemptView(attempt: AttemptDetail) -> impl IntoView {
 /// Lists a fellow's submissions for their coaches and facilitators, with links to every
 /// attempt and a mark where a coaching meeting is due.
 #[component]
-pub fn FellowSubmissions(cohort_id: i32, fellow_id: i32) -> impl IntoView {
-    let list = Resource::new(
-        move || (cohort_id, fellow_id),
-        |(cohort_id, fellow_id)| {
-            super::submission_api::list_fellow_submissions(cohort_id, fellow_id)
-        },
-    );
+pub fn FellowSubmissions(
+    submissions: Result<Vec<super::submission_api::SubmissionSummary>, AppError>,
+) -> impl IntoView {
     view! {
         <section aria-labelledby="fellow-submissions-heading">
             <h2 id="fellow-submissions-heading">"Micro-credential submissions"</h2>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(rows) if rows.is_empty() => view! { <p>"No submissions started yet."</p> }.into_any(),
-                        Ok(rows) => view! {
-                            <ul>
-                                {rows.into_iter().map(|row| view! {
-                                    <li>
-                                        <a href=format!("/submissions/{}", row.id)>{row.title}</a>
-                                        {format!(" · {}", row.state.label(row.attempts))}
-                                        {row.coaching_due.then(|| view! { " · " <span class="badge">"Coaching meeting due"</span> })}
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {match submissions {
+                Ok(rows) if rows.is_empty() => view! { <p>"No submissions started yet."</p> }.into_any(),
+                Ok(rows) => view! {
+                    <ul>
+                        {rows.into_iter().map(|row| view! {
+                            <li>
+                                <a href=format!("/submissions/{}", row.id)>{row.title}</a>
+                                {format!(" · {}", row.state.label(row.attempts))}
+                                {row.coaching_due.then(|| view! { " · " <span class="badge">"Coaching meeting due"</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(error) => view! { <ErrorMessage error/> }.into_any(),
+            }}
         </section>
     }
 }

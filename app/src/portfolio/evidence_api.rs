@@ -327,6 +327,21 @@ pub async fn update_evidence(
 
     let (db, item) = owned_item(id).await?;
     let (title, description, tags) = checked_common(&title, &description, &tag).map_err(reject)?;
+    let submitted = evidence_store::in_submitted_attempt(&db, &item)
+        .await
+        .map_err(db_failure)?;
+    let new_url = url.as_deref().map(str::trim).unwrap_or_default();
+    let new_body = body.as_deref().unwrap_or_default();
+    let content_changed = match item.kind.as_str() {
+        "link" => item.url.as_deref().unwrap_or_default() != new_url,
+        "text" => item.body.as_deref().unwrap_or_default() != new_body,
+        _ => false,
+    };
+    if submitted && content_changed {
+        return Err(reject(AppError::Conflict(
+            "A submitted attempt uses this evidence, so its link or text stays as reviewers received it. Add a new piece with the changes instead; the title, description and tags can still change.".into(),
+        )));
+    }
     let mut model: crate::entities::evidence_items::ActiveModel = item.clone().into();
     match item.kind.as_str() {
         "link" => {

@@ -189,8 +189,7 @@ fn LibraryView(
 #[component]
 fn EvidenceCard(item: EvidenceView) -> impl IntoView {
     let href = format!("/evidence/{}", item.id);
-    let is_image = item.evidence_type == EvidenceType::Image
-        && item.file_mime.as_deref() != Some("image/heif");
+    let is_image = item.evidence_type == EvidenceType::Image;
     let detail = match (&item.file_size, &item.url) {
         (Some(size), _) => format!("{} · {}", item.evidence_type.label(), size_text(*size)),
         (None, Some(url)) => format!("Link · {url}"),
@@ -331,7 +330,7 @@ pub fn Preview(item: EvidenceView) -> impl IntoView {
         EvidenceKind::Text => view! {
             <div class="written" inner_html=item.body_html.clone().unwrap_or_default()></div>
         }.into_any(),
-        EvidenceKind::File if mime.starts_with("image/") && mime != "image/heif" => view! {
+        EvidenceKind::File if mime.starts_with("image/") => view! {
             <img class="preview" src=src.clone() alt=format!("Preview of {}", item.title)/>
         }.into_any(),
         EvidenceKind::File if mime == "application/pdf" => view! {

@@ -36,6 +36,30 @@ pub async fn used_bytes(db: &impl ConnectionTrait, owner: i32) -> Result<u64, Db
         .sum())
 }
 
+/// Returns the bytes the owner's files take up to and including item `id`. Uploads that
+/// finish at the same time are settled by this order: each counts only the items
+/// recorded before it.
+pub async fn used_bytes_through(
+    db: &impl ConnectionTrait,
+    owner: i32,
+    id: i32,
+) -> Result<u64, DbErr> {
+    let sizes: Vec<Option<i64>> = evidence_items::Entity::find()
+        .select_only()
+        .column(evidence_items::Column::FileSize)
+        .filter(evidence_items::Column::OwnerUserId.eq(owner))
+        .filter(evidence_items::Column::Id.lte(id))
+        .filter(evidence_items::Column::FileSize.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(sizes
+        .into_iter()
+        .flatten()
+        .map(|size| size.max(0) as u64)
+        .sum())
+}
+
 /// Finds the owner's item that contains the file with `sha256`.
 pub async fn find_file(
     db: &impl ConnectionTrait,

@@ -13,6 +13,9 @@ pub const LINK_TIMEOUT: Duration = Duration::from_secs(5);
 /// Maximum redirects followed for one link.
 const MAX_REDIRECTS: usize = 5;
 
+/// Ports that public web pages are served on; links to other ports are not opened.
+const WEB_PORTS: [u16; 4] = [80, 443, 8080, 8443];
+
 /// Checks links.
 #[derive(Clone, Debug)]
 pub struct LinkChecker {
@@ -62,6 +65,11 @@ impl LinkChecker {
             .trim_end_matches(']')
             .to_owned();
         let port = target.port_or_known_default().unwrap_or(443);
+        if !self.allow_private && !WEB_PORTS.contains(&port) {
+            return Err(format!(
+                "The link uses port {port}, which published pages do not use. Share the page's usual https:// address."
+            ));
+        }
         let addresses: Vec<SocketAddr> =
             tokio::time::timeout(self.timeout, tokio::net::lookup_host((host.as_str(), port)))
                 .await
@@ -153,11 +161,23 @@ pub fn is_public(ip: IpAddr) -> bool {
                 let [c, d] = segments[7].to_be_bytes();
                 return is_public_v4(Ipv4Addr::new(a, b, c, d));
             }
+            // 2002::/16 (6to4) carries an IPv4 address in its next 32 bits.
+            if segments[0] == 0x2002 {
+                let [a, b] = segments[1].to_be_bytes();
+                let [c, d] = segments[2].to_be_bytes();
+                return is_public_v4(Ipv4Addr::new(a, b, c, d));
+            }
             !(ip.is_loopback()
                 || ip.is_unspecified()
                 || ip.is_multicast()
+                // ::/96, the deprecated IPv4-compatible form.
+                || segments[..6] == [0, 0, 0, 0, 0, 0]
+                // 64:ff9b:1::/48, NAT64 for local networks.
+                || (segments[0] == 0x64 && segments[1] == 0xff9b && segments[2] == 1)
                 || (segments[0] & 0xfe00) == 0xfc00
+                // fe80::/10 link-local and fec0::/10 site-local.
                 || (segments[0] & 0xffc0) == 0xfe80
+                || (segments[0] & 0xffc0) == 0xfec0
                 || (segments[0] == 0x2001 && segments[1] == 0x0db8)
                 || ip == Ipv6Addr::from([0u16, 0, 0, 0, 0, 0, 0, 1]))
         }
@@ -204,6 +224,10 @@ mod tests {
             "::ffff:10.0.0.1",
             "64:ff9b::a00:1",
             "2001:db8::1",
+            "::7f00:1",
+            "fec0::1",
+            "2002:7f00:1::",
+            "64:ff9b:1::7f00:1",
         ] {
             assert!(!is_public(address.parse().unwrap()), "{address}");
         }
@@ -221,9 +245,9 @@ mod tests {
     async fn loopback_links_are_refused_without_a_request() {
         let checker = LinkChecker::default();
         for link in [
-            "http://127.0.0.1:9/",
-            "http://localhost:9/",
-            "http://[::1]:9/",
+            "http://127.0.0.1/",
+            "http://localhost:8080/",
+            "https://[::1]/",
         ] {
             let error = checker.check(link).await.expect_err(link);
             assert!(error.contains("private or local"), "{link}: {error}");
@@ -285,6 +309,8 @@ mod tests {
     #[tokio::test]
     async fn only_web_links_are_checked() {
         let checker = LinkChecker::default();
+        let error = checker.check("https://example.org:25/").await.unwrap_err();
+        assert!(error.contains("port 25"), "{error}");
         let error = checker.check("file:///etc/passwd").await.unwrap_err();
         assert!(error.contains("Only web links"), "{error}");
         let error = checker.check("not a link").await.unwrap_err();

@@ -64,8 +64,10 @@ pub fn size_text(bytes: u64) -> String {
     const MB: u64 = KB * KB;
     const GB: u64 = MB * KB;
     let tenths = |unit: u64| (bytes * 10 + unit / 2) / unit;
-    if bytes < MB {
-        format!("{} KB", bytes.div_ceil(KB).max(1))
+    if bytes == 0 {
+        "0 KB".to_owned()
+    } else if bytes < MB {
+        format!("{} KB", bytes.div_ceil(KB))
     } else if bytes < GB {
         let tenths = tenths(MB);
         if tenths % 10 == 0 || tenths >= 1000 {
@@ -156,6 +158,7 @@ mod tests {
 
     #[test]
     fn sizes_read_naturally() {
+        assert_eq!(size_text(0), "0 KB");
         assert_eq!(size_text(10), "1 KB");
         assert_eq!(size_text(512 * 1024), "512 KB");
         assert_eq!(size_text(200 * 1024 * 1024), "200 MB");

@@ -442,7 +442,7 @@ async fn run_check(
         .await
         .map_err(db_failure)?;
     let own_names = super::names::name_parts(&user.display_name);
-    Ok(check(
+    let mut report = check(
         CheckInput {
             definition: &definition,
             content: &content,
@@ -451,7 +451,36 @@ async fn run_check(
         },
         &app_state()?.link_checker,
     )
-    .await)
+    .await;
+    let cohort = crate::entities::cohorts::Entity::find_by_id(submission.cohort_id)
+        .one(db)
+        .await
+        .map_err(db_failure)?;
+    if let Some(cohort) = cohort
+        && let Some(due) = cohort.submissions_due_at
+        && due < chrono::Utc::now()
+        && !cohort.late_submissions_allowed
+    {
+        let zone = crate::cohorts::schedule_store::zone_or_default(
+            cohort
+                .submissions_due_zone
+                .as_deref()
+                .unwrap_or(&cohort.time_zone),
+        );
+        report.blockers.insert(
+            0,
+            super::draft::Finding {
+                key: "deadline".into(),
+                message: format!(
+                    "The deadline passed on {}, and this cohort does not accept late submissions. Your draft is kept; ask your facilitator about an extension.",
+                    crate::local_time::format_in_zone(due, zone)
+                ),
+                field: None,
+                dismissible: false,
+            },
+        );
+    }
+    Ok(report)
 }
 
 /// Marks a dismissible pre-check finding as a false alarm.

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use super::{UPLOAD_URL, size_text};
 
 /// File types the picker offers; the server still decides the type from the content.
-const ACCEPT: &str = ".pdf,.png,.jpg,.jpeg,.gif,.webp,.heic,.mp3,.m4a,.wav,.ogg,.mp4,.mov,.webm,.doc,.docx,.odt,.pptx,.xlsx,.txt,application/pdf,image/*,audio/*,video/*";
+const ACCEPT: &str = ".pdf,.png,.jpg,.jpeg,.gif,.webp,.mp3,.m4a,.wav,.ogg,.mp4,.mov,.webm,.doc,.docx,.odt,.pptx,.xlsx,.txt,application/pdf,image/*,audio/*,video/*";
 
 /// Renders the upload form with its hidden progress, error and cancellation elements.
 #[component]

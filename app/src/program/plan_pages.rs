@@ -63,17 +63,35 @@ pub fn FellowPlanPage() -> impl IntoView {
 fn plan_page(cohort_id: i32, fellow: String, viewer: Viewer) -> impl IntoView {
     let form_error = plan_form_error();
     let done = query_param("done").and_then(|code| done_message(&code));
+    let staff_fellow = match viewer {
+        Viewer::Staff { .. } => fellow.parse::<i32>().ok(),
+        Viewer::Fellow => None,
+    };
     let plan = Resource::new(
         move || fellow.clone(),
         move |fellow| get_fellow_plan(cohort_id, fellow),
+    );
+    // Read alongside the plan, so that the server renders both before answering.
+    let submissions = Resource::new(
+        move || staff_fellow,
+        move |fellow| async move {
+            match fellow {
+                Some(fellow) => Some(
+                    crate::portfolio::submission_api::list_fellow_submissions(cohort_id, fellow)
+                        .await,
+                ),
+                None => None,
+            }
+        },
     );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 let form_error = form_error.clone();
                 Suspend::new(async move {
+                    let submissions = submissions.await;
                     match plan.await {
-                        Ok(plan) => view! { <PlanView plan viewer form_error done/> }.into_any(),
+                        Ok(plan) => view! { <PlanView plan viewer form_error done submissions/> }.into_any(),
                         Err(error) => view! { <Title text="Competencies"/><ErrorNotice error/> }.into_any(),
                     }
                 })
@@ -88,6 +106,10 @@ fn PlanView(
     viewer: Viewer,
     form_error: Option<AppError>,
     done: Option<&'static str>,
+    /// The fellow's submissions, for staff viewers.
+    submissions: Option<
+        Result<Vec<crate::portfolio::submission_api::SubmissionSummary>, AppError>,
+    >,
 ) -> impl IntoView {
     let cohort = cohort_label(&plan.cohort.name, plan.cohort.year);
     let heading = match viewer {
@@ -129,8 +151,8 @@ fn PlanView(
         {done.filter(|_| form_error.is_none()).map(|message| view! { <SuccessNotice>{message}</SuccessNotice> })}
         <FirstTermSection plan=plan.clone() viewer errors/>
         <SecondTermSection plan=plan.clone() viewer errors/>
-        {matches!(viewer, Viewer::Staff { .. }).then(|| view! {
-            <crate::portfolio::composer_page::FellowSubmissions cohort_id=plan.cohort.id fellow_id=plan.fellow_id/>
+        {submissions.map(|submissions| view! {
+            <crate::portfolio::composer_page::FellowSubmissions submissions/>
         })}
         <GrowthSection plan viewer/>
     }
