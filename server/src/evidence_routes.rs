@@ -314,6 +314,7 @@ async fn finish(
         });
     }
     let name = normalize_name(raw_name, &kind);
+    let title = app::portfolio::evidence_api::without_direction_overrides(&title);
     let title = title.trim();
     let title = if title.is_empty() || !app::text::is_one_line(title) {
         name.rsplit_once('.')

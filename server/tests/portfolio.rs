@@ -232,17 +232,24 @@ async fn bad_uploads_are_refused_and_nothing_is_left_behind(backend: Backend) {
     assert_eq!(response.status(), 413);
     assert!(response.text().await.unwrap().contains("far too long"));
 
-    // The quota: two files of 0.9 MB fit in 2 MB, a third does not.
-    for round in 0..2u8 {
-        let (status, body) = upload(app, fellow, "clip.mp4", unique_mp4(900 * 1024, round)).await;
-        assert_eq!(status, 200, "{body}");
+    // The quota: of four files of 0.9 MB sent at once, two fit in 2 MB.
+    let results = futures_util::future::join_all(
+        (0..4u8).map(|round| upload(app, fellow, "clip.mp4", unique_mp4(900 * 1024, round))),
+    )
+    .await;
+    let accepted = results.iter().filter(|(status, _)| *status == 200).count();
+    assert_eq!(accepted, 2, "{results:?}");
+    for (status, body) in results.iter().filter(|(status, _)| *status != 200) {
+        assert_eq!(*status, 413, "{body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("2 MB of space"),
+            "{body}"
+        );
     }
-    let (status, body) = upload(app, fellow, "clip.mp4", unique_mp4(900 * 1024, 9)).await;
-    assert_eq!(status, 413, "{body}");
-    assert!(
-        body["error"].as_str().unwrap().contains("2 MB of space"),
-        "{body}"
-    );
+    let used = app::portfolio::evidence_store::used_bytes(&app.db, fellow_id(app).await)
+        .await
+        .unwrap();
+    assert!(used <= 2 * 1024 * 1024, "{used} bytes are stored");
     // Nothing of a refused upload stays in storage.
     let storage =
         app::storage::FileStorage::local(&world.app.database.dir().join("data/files")).unwrap();
@@ -266,6 +273,16 @@ async fn bad_uploads_are_refused_and_nothing_is_left_behind(backend: Backend) {
         "/evidence?upload_error=empty"
     );
     world.app.stop().await;
+}
+
+async fn fellow_id(app: &TestApp) -> i32 {
+    app::entities::users::Entity::find()
+        .filter(app::entities::users::Column::Email.eq(FELLOW))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 fn count_files(dir: &std::path::Path) -> usize {
@@ -444,6 +461,43 @@ async fn uploads_are_typed_cleaned_deduplicated_and_served_safely(backend: Backe
             .status(),
         401
     );
+
+    // Links: a missing scheme is added, a hidden destination and scripts are rejected.
+    let link = app.url("/api/evidence/link");
+    let added = post_form_as(
+        fellow,
+        &link,
+        &[
+            ("title", "Class site\u{202E}fdp"),
+            ("url", "www.example.org/plan"),
+        ],
+    )
+    .await;
+    assert!(added.status().is_redirection() || added.status().is_success());
+    let site = app::entities::evidence_items::Entity::find()
+        .filter(app::entities::evidence_items::Column::Kind.eq("link"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(site.url.as_deref(), Some("https://www.example.org/plan"));
+    assert_eq!(
+        site.title, "Class sitefdp",
+        "direction overrides are removed"
+    );
+    for (url, expected) in [
+        (
+            "https://accounts.google.com@evil.example/",
+            "hides where it really goes",
+        ),
+        ("javascript:alert(1)", "Only web links"),
+        ("not a link", "not a web address"),
+    ] {
+        let response = post_form_as(fellow, &link, &[("title", "Bad"), ("url", url)]).await;
+        assert_eq!(response.status(), 422, "{url}");
+        let text = response.text().await.unwrap();
+        assert!(text.contains(expected), "{url}: {text}");
+    }
 
     // The library lists, searches and filters.
     let library = fellow
@@ -794,6 +848,56 @@ async fn precheck_blocks_until_fixed_and_submit_is_idempotent(backend: Backend) 
         .unwrap()
         .unwrap();
     assert_eq!(stored.state, "submitted");
+
+    // A written piece in the submitted attempt keeps its text; its title may change.
+    let piece = post_form_as(
+        &world.fellow,
+        &world.app.url("/api/evidence/writing"),
+        &[("title", "Notes"), ("body", "Original notes")],
+    )
+    .await;
+    assert!(piece.status().is_redirection() || piece.status().is_success());
+    let piece = app::entities::evidence_items::Entity::find()
+        .filter(app::entities::evidence_items::Column::Kind.eq("text"))
+        .one(&world.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut attempt: submission_attempts::ActiveModel = attempts[0].clone().into();
+    attempt.content =
+        Set(json!({"answers": [], "artifacts": [piece.id], "reflection": ""}).to_string());
+    attempt.update(&world.app.db).await.unwrap();
+    let update = world.app.url("/api/evidence/update");
+    let id = piece.id.to_string();
+    let edited = post_form_as(
+        &world.fellow,
+        &update,
+        &[
+            ("id", &id),
+            ("title", "Notes"),
+            ("body", "Changed after submitting"),
+        ],
+    )
+    .await;
+    assert_eq!(edited.status(), 409);
+    assert!(
+        edited
+            .text()
+            .await
+            .unwrap()
+            .contains("stays as reviewers received it")
+    );
+    let renamed = post_form_as(
+        &world.fellow,
+        &update,
+        &[
+            ("id", &id),
+            ("title", "Unit notes"),
+            ("body", "Original notes"),
+        ],
+    )
+    .await;
+    assert!(renamed.status().is_redirection() || renamed.status().is_success());
 
     // The draft is closed while reviewers have it.
     let response = save(

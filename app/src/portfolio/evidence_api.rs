@@ -149,6 +149,7 @@ fn checked_common(
     description: &str,
     tags: &Option<HashMap<String, String>>,
 ) -> Result<(String, String, Vec<i32>), AppError> {
+    let title = without_direction_overrides(title);
     let title = title.trim();
     if crate::text::is_blank(title) {
         return Err(AppError::Invalid {
@@ -179,6 +180,15 @@ fn checked_common(
     Ok((title.to_owned(), description.trim().to_owned(), tags))
 }
 
+/// Removes the invisible characters that reverse the direction of text, which can make
+/// a title such as "Plan\u{202E}fdp.exe" read as something else.
+#[cfg(feature = "ssr")]
+pub fn without_direction_overrides(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .collect()
+}
+
 /// Checks a link a fellow adds.
 #[cfg(feature = "ssr")]
 fn checked_url(raw: &str) -> Result<String, AppError> {
@@ -197,12 +207,23 @@ fn checked_url(raw: &str) -> Result<String, AppError> {
             "The link is longer than {URL_MAX_CHARS} characters. Use the page's share link instead."
         )));
     }
-    let parsed = url::Url::parse(raw).map_err(|_| {
+    // People often copy "www.example.org/plan" without the scheme.
+    let with_scheme = if !raw.contains("://") && raw.starts_with("www.") {
+        format!("https://{raw}")
+    } else {
+        raw.to_owned()
+    };
+    let parsed = url::Url::parse(&with_scheme).map_err(|_| {
         invalid("This is not a web address. Copy it from the browser's address bar; it starts with https://.")
     })?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         return Err(invalid(
             "Only web links that start with https:// or http:// can be opened by reviewers.",
+        ));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid(
+            "The link has a name and @ before its site, which hides where it really goes. Copy the address from the browser's address bar instead.",
         ));
     }
     Ok(parsed.to_string())

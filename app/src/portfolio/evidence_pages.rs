@@ -245,7 +245,7 @@ fn ItemView(detail: EvidenceDetail, form_error: Option<AppError>) -> impl IntoVi
     let message_for = |field: &'static str| crate::ui::field_message(&form_error, field);
     view! {
         <UserTitle text=item.title.clone()/>
-        <p><a href="/evidence">"← Evidence library"</a></p>
+        {detail.editable.then(|| view! { <p><a href="/evidence">"← Evidence library"</a></p> })}
         <h1>{item.title.clone()}</h1>
         <p class="hint">{format!("{} · added {}", item.evidence_type.label(), item.added)}</p>
         {item.pdf_preferred.then(|| view! {
