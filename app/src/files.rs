@@ -185,8 +185,8 @@ pub fn detect(head: &[u8]) -> Result<FileKind, String> {
 }
 
 /// Returns the office document type of a zip archive from the names of the entries
-/// whose local headers fall within `head`: Word, PowerPoint and Excel files keep their
-/// content under `word/`, `ppt/` and `xl/`, and OpenDocument text names its type in a
+/// whose local headers fall within `head`. Word, PowerPoint and Excel files keep their
+/// content under `word/`, `ppt/` and `xl/`. OpenDocument text names its type in a
 /// first entry called `mimetype`.
 fn office_type(head: &[u8]) -> Option<&'static str> {
     let mut offset = 0;
@@ -448,7 +448,8 @@ mod tests {
     fn heic_photos_are_rejected_with_a_way_out() {
         let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic\0\0\0\0";
         let error = detect(heic).unwrap_err();
-        assert!(error.contains("HEIC") && error.contains("JPEG"), "{error}");
+        assert!(error.contains("HEIC"), "{error}");
+        assert!(error.contains("JPEG"), "{error}");
     }
 
     #[test]

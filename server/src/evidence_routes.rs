@@ -215,8 +215,8 @@ async fn receive(
     }
 }
 
-/// Longest text field read from an upload form, in bytes; the title and description
-/// fit in far less.
+/// Maximum size of a text field in the upload form, in bytes. A title and a
+/// description fit in far less.
 const TEXT_FIELD_MAX_BYTES: usize = 16 * 1024;
 
 /// Reads a text field of the upload form without holding more than
@@ -398,31 +398,26 @@ async fn clean(
             "The file could not be processed right now. Nothing was saved; try again in a minute.",
         )
     };
-    if kind.mime == "application/pdf" {
-        let author = if stored.size <= METADATA_SCAN_BYTES {
-            let content = state
-                .files
-                .read_all(&stored.sha256)
-                .await
-                .map_err(|e| failed(&e))?;
-            app::portfolio::names::pdf_author(&content)
-        } else {
-            app::portfolio::names::pdf_author(&stored.head)
-        };
-        return Ok((stored, author));
-    }
     let office = kind.mime.starts_with("application/vnd.openxmlformats")
         || kind.mime.starts_with("application/vnd.oasis.opendocument");
-    if office {
+    if kind.mime == "application/pdf" || office {
+        let read_author = if office {
+            app::portfolio::names::office_author
+        } else {
+            app::portfolio::names::pdf_author
+        };
         let author = if stored.size <= METADATA_SCAN_BYTES {
             let content = state
                 .files
                 .read_all(&stored.sha256)
                 .await
                 .map_err(|e| failed(&e))?;
-            app::portfolio::names::office_author(&content)
-        } else {
+            read_author(&content)
+        } else if office {
+            // An office document's metadata sits in its zip directory at the end.
             None
+        } else {
+            read_author(&stored.head)
         };
         return Ok((stored, author));
     }

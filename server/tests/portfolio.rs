@@ -104,7 +104,7 @@ fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     chunk
 }
 
-/// A one-pixel PNG carrying a text chunk with a student's name.
+/// Builds a one-pixel PNG with a text chunk that contains a student's name.
 fn png_with_text() -> Vec<u8> {
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     png.extend(png_chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
@@ -122,7 +122,7 @@ fn jpeg_with_gps() -> Vec<u8> {
     jpeg
 }
 
-/// A Word document whose metadata names its author.
+/// Builds a Word document whose metadata names its author.
 fn docx_with_author() -> Vec<u8> {
     use std::io::Write;
     let mut buffer = std::io::Cursor::new(Vec::new());
@@ -431,7 +431,8 @@ async fn uploads_are_typed_cleaned_deduplicated_and_served_safely(backend: Backe
     assert_eq!(response.status(), 206);
     assert_eq!(response.bytes().await.unwrap().as_ref(), b"%PDF-1.7");
 
-    // Another fellow cannot see it; the cohort's coach can; nobody signed out can.
+    // Another fellow cannot see it, the cohort's coach can, and a signed-out visitor
+    // cannot.
     let other = app.signed_in_client(OTHER_FELLOW).await;
     let path = format!("/evidence/{png_id}/file");
     assert_eq!(
@@ -951,7 +952,8 @@ async fn precheck_blocks_until_fixed_and_submit_is_idempotent(backend: Backend) 
         .text()
         .await
         .unwrap();
-    assert!(history.contains("Attempt 2") && history.contains("Attempt 1"));
+    assert!(history.contains("Attempt 2"));
+    assert!(history.contains("Attempt 1"));
     assert!(history.contains("Add student work."), "feedback is kept");
     assert!(history.contains("I listened more."));
     assert!(

@@ -540,7 +540,8 @@ mod browser {
         }
     }
 
-    /// The start of every `localStorage` key holding unsent changes to a draft.
+    /// Returns the start of every `localStorage` key that contains unsent changes to a
+    /// draft.
     fn key_prefix(submission_id: i32) -> String {
         format!("tli-draft-{submission_id}-")
     }

@@ -181,7 +181,7 @@ pub async fn check(input: CheckInput<'_>, links: &LinkChecker) -> CheckReport {
     let mut seen_links = HashSet::new();
     link_targets.retain(|(url, _, _)| seen_links.insert(url.clone()));
     // Each check opens at most this many links, so a draft cannot turn the server into
-    // a source of traffic for some site; artifact links come first.
+    // a source of traffic for some site. Artifact links come first.
     link_targets.sort_by_key(|(_, _, is_artifact)| !is_artifact);
     if link_targets.len() > LINKS_CHECKED_MAX {
         add(

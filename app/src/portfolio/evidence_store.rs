@@ -19,21 +19,9 @@ pub struct LibraryFilter {
     pub competency_id: Option<i32>,
 }
 
-/// Bytes the owner's files take together.
+/// Returns the bytes the owner's files take together.
 pub async fn used_bytes(db: &impl ConnectionTrait, owner: i32) -> Result<u64, DbErr> {
-    let sizes: Vec<Option<i64>> = evidence_items::Entity::find()
-        .select_only()
-        .column(evidence_items::Column::FileSize)
-        .filter(evidence_items::Column::OwnerUserId.eq(owner))
-        .filter(evidence_items::Column::FileSize.is_not_null())
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(sizes
-        .into_iter()
-        .flatten()
-        .map(|size| size.max(0) as u64)
-        .sum())
+    used_bytes_through(db, owner, i32::MAX).await
 }
 
 /// Returns the bytes the owner's files take up to and including item `id`. Uploads that

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 
 /// Common first names in US schools that are rarely ordinary English words. Names such
 /// as Will, May, Grace, Hope, Mason or Taylor are left out, since they would flag
-/// everyday sentences. The list cannot know every name; the pre-submission check says
-/// so to the fellow.
+/// everyday sentences. The list cannot know every name, and the pre-submission check
+/// tells the fellow so.
 const FIRST_NAMES: &[&str] = &[
     "aaliyah",
     "aaron",

@@ -47,7 +47,7 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// Renders Markdown as sanitized HTML. HTML typed into the text is shown as text, so
-/// "Dear <parent name>" reads as written; the sanitizer then removes anything unsafe
+/// "Dear <parent name>" reads as written. The sanitizer then removes anything unsafe
 /// that Markdown itself produced, such as `javascript:` links.
 pub fn to_html(markdown: &str) -> String {
     use pulldown_cmark::Event;
