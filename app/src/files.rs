@@ -245,6 +245,42 @@ fn looks_like_markup(head: &[u8]) -> bool {
         || text.contains("<script")
 }
 
+/// Returns where the first image of JPEG data ends, just after its EOI marker, by
+/// walking its segments and the entropy-coded data of each scan.
+fn end_of_first_image(jpeg: &[u8]) -> Option<usize> {
+    let mut at = 2;
+    loop {
+        if *jpeg.get(at)? != 0xFF {
+            return None;
+        }
+        let marker = *jpeg.get(at + 1)?;
+        match marker {
+            0xFF => at += 1,
+            0xD9 => return Some(at + 2),
+            0x01 | 0xD0..=0xD7 => at += 2,
+            _ => {
+                let length = u16::from_be_bytes([*jpeg.get(at + 2)?, *jpeg.get(at + 3)?]);
+                at += 2 + usize::from(length);
+                if marker == 0xDA {
+                    // Entropy-coded data runs until a marker other than a stuffed zero
+                    // or a restart marker.
+                    loop {
+                        if *jpeg.get(at)? == 0xFF {
+                            let next = *jpeg.get(at + 1)?;
+                            if next != 0x00 && !(0xD0..=0xD7).contains(&next) {
+                                break;
+                            }
+                            at += 2;
+                        } else {
+                            at += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Reads the Orientation tag (0x0112) from the first directory of EXIF data, which
 /// starts with the TIFF header.
 fn exif_orientation(exif: &[u8]) -> Option<u16> {
@@ -367,7 +403,13 @@ pub fn strip_metadata(kind: &FileKind, content: Vec<u8>) -> Result<Vec<u8>, Stri
                     .count();
                 jpeg.segments_mut().insert(at, segment);
             }
-            Ok(jpeg.encoder().bytes().to_vec())
+            let mut cleaned = jpeg.encoder().bytes().to_vec();
+            // Phones append more images after the first one ends (portrait depth maps,
+            // previews), each with metadata of its own; only the first image stays.
+            if let Some(end) = end_of_first_image(&cleaned) {
+                cleaned.truncate(end);
+            }
+            Ok(cleaned)
         }
         "image/png" => {
             let mut png =
@@ -441,6 +483,30 @@ mod tests {
             exif.len(),
             orientation_exif(6).len(),
             "nothing but the orientation"
+        );
+    }
+
+    #[test]
+    fn images_appended_after_a_jpeg_are_dropped() {
+        let first = |note: &[u8]| {
+            let mut jpeg = b"\xFF\xD8".to_vec();
+            jpeg.extend_from_slice(b"\xFF\xE1\x00\x0EExif\x00\x00");
+            jpeg.extend_from_slice(note);
+            jpeg.extend_from_slice(
+                b"\xFF\xDA\x00\x08\x01\x01\x00\x00\x3F\x00\x12\xFF\x00\x34\xFF\xD0\x56\xFF\xD9",
+            );
+            jpeg
+        };
+        let mut photo = first(b"GPS-42");
+        photo.extend(first(b"GPS-99"));
+        let kind = detect(&photo).unwrap();
+        let stripped = strip_metadata(&kind, photo).unwrap();
+        let text = String::from_utf8_lossy(&stripped);
+        assert!(!text.contains("GPS-42"), "{stripped:x?}");
+        assert!(!text.contains("GPS-99"), "{stripped:x?}");
+        assert!(
+            stripped.ends_with(b"\x12\xFF\x00\x34\xFF\xD0\x56\xFF\xD9"),
+            "the first image's scan, with its stuffed byte and restart marker, stays whole"
         );
     }
 
