@@ -1,6 +1,7 @@
 // A fellow's portfolio in the browser: uploading evidence with a progress bar, writing
 // a submission with live word counts and autosave, restoring text after the tab was
-// closed mid-edit, fixing what the pre-submission check lists, and submitting.
+// closed mid-edit, fixing what the pre-submission check lists, and submitting; then two
+// tabs in conflict and edits made offline.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -135,6 +136,54 @@ describe('a fellow building a submission', () => {
     await reopened.getByText('Submitted', { exact: true }).first().waitFor();
     await assertAccessible(reopened, 'the submitted composer');
     view.allowProblems(/Failed to load resource/);
+    view.assertClean();
+    await view.close();
+  });
+
+  test('two tabs get a conflict instead of an overwrite, and offline edits are sent later', async () => {
+    const view = await openPage(browser);
+    const { page: first, context } = view;
+    await signIn(first, server.url, 'fellow@demo.tli-hub.test');
+    await first.goto(`${server.url}/fellow`);
+    const links = await first.locator('a[href*="/submissions/"]').evaluateAll(
+      (anchors) => anchors.map((anchor) => anchor.getAttribute('href')),
+    );
+    const composer = links.find((href) => !href.endsWith('/communication'));
+    assert.ok(composer, `a second micro-credential to write: ${links}`);
+
+    await first.goto(`${server.url}${composer}`);
+    await waitForHydration(first);
+    await first.locator('#answer-0').fill('Written in the first tab.');
+    await first.locator('.autosave-status[data-status="saved"]').waitFor({ timeout: 10_000 });
+
+    const second = await context.newPage();
+    await second.goto(`${server.url}${composer}`);
+    await waitForHydration(second);
+    assert.equal(await second.locator('#answer-0').inputValue(), 'Written in the first tab.');
+
+    // The first tab saves again; the second, still on the older version, conflicts.
+    await first.locator('#answer-0').fill('Newer text from the first tab.');
+    await first.locator('.autosave-status[data-status="saved"]').waitFor({ timeout: 10_000 });
+    await second.locator('#answer-0').fill('Text from the second tab.');
+    const conflict = second.getByRole('alert').filter({ hasText: 'changed in another tab' });
+    await conflict.waitFor({ timeout: 10_000 });
+    await conflict.getByText('Newer text from the first tab.').waitFor();
+    await conflict.getByText('Text from the second tab.').waitFor();
+    await assertAccessible(second, 'the composer with a conflict');
+    await conflict.getByRole('button', { name: 'Keep my version' }).click();
+    await second.locator('.autosave-status[data-status="saved"]').waitFor({ timeout: 10_000 });
+    await first.reload();
+    assert.equal(await first.locator('#answer-0').inputValue(), 'Text from the second tab.');
+
+    // Offline edits stay in the browser and are sent when the connection returns.
+    await context.setOffline(true);
+    await second.locator('#answer-1').fill('Typed while offline.');
+    await second.locator('.autosave-status[data-status="offline"]').waitFor({ timeout: 10_000 });
+    await context.setOffline(false);
+    await second.locator('.autosave-status[data-status="saved"]').waitFor({ timeout: 10_000 });
+    await first.reload();
+    assert.equal(await first.locator('#answer-1').inputValue(), 'Typed while offline.');
+    view.allowProblems(/Failed to load resource|net::ERR_INTERNET_DISCONNECTED/);
     view.assertClean();
     await view.close();
   });
