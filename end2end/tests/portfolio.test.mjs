@@ -1,7 +1,7 @@
 // A fellow's portfolio in the browser: uploading evidence with a progress bar, writing
 // a submission with live word counts and autosave, restoring text after the tab was
 // closed mid-edit, fixing what the pre-submission check lists, and submitting; then two
-// tabs in conflict and edits made offline.
+// tabs in conflict, edits made offline, and edits made after the session ended.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -183,6 +183,25 @@ describe('a fellow building a submission', () => {
     await second.locator('.autosave-status[data-status="saved"]').waitFor({ timeout: 10_000 });
     await first.reload();
     assert.equal(await first.locator('#answer-1').inputValue(), 'Typed while offline.');
+
+    // An ended session keeps the text in the browser; after signing in again it is saved.
+    await context.clearCookies();
+    await second.locator('#answer-2').fill('Typed after the session ended.');
+    await second.locator('.autosave-status[data-status="signed-out"]').waitFor({ timeout: 10_000 });
+    await second.getByRole('link', { name: 'Sign in again' }).waitFor();
+    await second.close();
+    const third = await context.newPage();
+    await signIn(third, server.url, 'fellow@demo.tli-hub.test');
+    await third.goto(`${server.url}${composer}`);
+    await waitForHydration(third);
+    await third.waitForFunction(
+      () => document.querySelector('#answer-2')?.value === 'Typed after the session ended.',
+      null,
+      { timeout: 10_000 },
+    );
+    await third.locator('.autosave-status[data-status="saved"]').waitFor({ timeout: 10_000 });
+    await first.reload();
+    assert.equal(await first.locator('#answer-2').inputValue(), 'Typed after the session ended.');
     view.allowProblems(/Failed to load resource|net::ERR_INTERNET_DISCONNECTED/);
     view.assertClean();
     await view.close();
