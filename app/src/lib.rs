@@ -29,6 +29,8 @@ pub mod local_time;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
+pub mod review;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 use leptos::prelude::*;

@@ -1,0 +1,4 @@
+//! Reviewing submissions: the pure rules that the reviewer workspace builds on.
+
+pub mod agreement;
+pub mod turnaround;
