@@ -268,6 +268,18 @@ fn quota_full(quota: u64) -> Rejection {
     )
 }
 
+/// Removes an upload's blob when this upload stored it and no item refers to it. When
+/// the database cannot tell, the blob stays: an unused blob only costs space.
+async fn discard(state: &AppState, stored: &StoredFile) {
+    if stored.newly_stored
+        && !evidence_store::blob_in_use(&state.db, &stored.sha256)
+            .await
+            .unwrap_or(true)
+    {
+        state.files.remove(&stored.sha256).await.ok();
+    }
+}
+
 /// Decides the type, strips image metadata and records the item.
 async fn finish(
     state: &AppState,
@@ -277,23 +289,10 @@ async fn finish(
     title: String,
     description: String,
 ) -> Result<Uploaded, Rejection> {
-    let discard = |stored: &StoredFile| {
-        let sha256 = stored.sha256.clone();
-        let newly_stored = stored.newly_stored;
-        async move {
-            if newly_stored
-                && !evidence_store::blob_in_use(&state.db, &sha256)
-                    .await
-                    .unwrap_or(true)
-            {
-                state.files.remove(&sha256).await.ok();
-            }
-        }
-    };
     let kind = match detect(&stored.head) {
         Ok(kind) => kind,
         Err(message) => {
-            discard(&stored).await;
+            discard(state, &stored).await;
             let code = if message.contains("web page") {
                 "markup"
             } else {
@@ -353,7 +352,7 @@ async fn finish(
     let item = match item {
         Ok(item) => item,
         Err(error) => {
-            discard(&stored).await;
+            discard(state, &stored).await;
             tracing::error!(error = %error, "recording an upload failed");
             return Err(reject(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -372,7 +371,7 @@ async fn finish(
                 .exec(&state.db)
                 .await
                 .ok();
-            discard(&stored).await;
+            discard(state, &stored).await;
             Err(quota_full(quota))
         }
         _ => Ok(Uploaded {
@@ -425,13 +424,7 @@ async fn clean(
         return Ok((stored, None));
     }
     if stored.size > IMAGE_MAX_BYTES {
-        if stored.newly_stored
-            && !evidence_store::blob_in_use(&state.db, &stored.sha256)
-                .await
-                .unwrap_or(true)
-        {
-            state.files.remove(&stored.sha256).await.ok();
-        }
+        discard(state, &stored).await;
         return Err(reject(
             StatusCode::PAYLOAD_TOO_LARGE,
             "image_size",
@@ -449,13 +442,7 @@ async fn clean(
     let cleaned = match strip_metadata(kind, content.to_vec()) {
         Ok(cleaned) => cleaned,
         Err(message) => {
-            if stored.newly_stored
-                && !evidence_store::blob_in_use(&state.db, &stored.sha256)
-                    .await
-                    .unwrap_or(true)
-            {
-                state.files.remove(&stored.sha256).await.ok();
-            }
+            discard(state, &stored).await;
             return Err(reject(StatusCode::UNSUPPORTED_MEDIA_TYPE, "image", message));
         }
     };
@@ -471,13 +458,7 @@ async fn clean(
         .store(chunks, u64::MAX)
         .await
         .map_err(|e| failed(&e))?;
-    if original.newly_stored
-        && !evidence_store::blob_in_use(&state.db, &original.sha256)
-            .await
-            .unwrap_or(true)
-    {
-        state.files.remove(&original.sha256).await.ok();
-    }
+    discard(state, &original).await;
     Ok((replacement, None))
 }
 
@@ -589,7 +570,8 @@ pub async fn download(
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static_or(served_type),
+        HeaderValue::from_str(served_type)
+            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream")),
     );
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
@@ -623,17 +605,6 @@ pub async fn download(
         HeaderValue::from_static("SAMEORIGIN"),
     );
     response
-}
-
-trait StaticOr {
-    fn from_static_or(value: &str) -> HeaderValue;
-}
-
-impl StaticOr for HeaderValue {
-    fn from_static_or(value: &str) -> HeaderValue {
-        HeaderValue::from_str(value)
-            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
-    }
 }
 
 /// Office documents and plain text, which are downloaded with their own type.

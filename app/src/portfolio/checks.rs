@@ -7,7 +7,6 @@ use super::draft::{
     CheckReport, DraftContent, Finding, REFLECTION_FIELD, answer_field, artifact_field, far_below,
     word_count,
 };
-use super::evidence_type_of_mime;
 use super::link_check::LinkChecker;
 use super::names::possible_names;
 use crate::entities::evidence_items;
@@ -292,11 +291,8 @@ fn finding(key: String, message: String, field: Option<String>) -> Finding {
 }
 
 fn evidence_type(item: &evidence_items::Model) -> EvidenceType {
-    match item.kind.as_str() {
-        "link" => EvidenceType::Link,
-        "file" => evidence_type_of_mime(item.file_mime.as_deref().unwrap_or("")),
-        _ => EvidenceType::Written,
-    }
+    let kind = super::EvidenceKind::parse(&item.kind).unwrap_or(super::EvidenceKind::Text);
+    super::evidence_type_of(kind, item.file_mime.as_deref())
 }
 
 fn allowed_list(types: &[EvidenceType]) -> String {

@@ -7,7 +7,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use super::{EvidenceKind, EvidenceView, evidence_type_of_mime};
+use super::{EvidenceKind, EvidenceView};
 use crate::entities::{competencies, evidence_items, evidence_tags};
 use crate::program::format::EvidenceType;
 
@@ -244,11 +244,7 @@ pub async fn views(
 
 fn view(item: evidence_items::Model, tags: Vec<(i32, String)>, zone: Tz) -> EvidenceView {
     let kind = EvidenceKind::parse(&item.kind).unwrap_or(EvidenceKind::Text);
-    let evidence_type = match kind {
-        EvidenceKind::Link => EvidenceType::Link,
-        EvidenceKind::Text => EvidenceType::Written,
-        EvidenceKind::File => evidence_type_of_mime(item.file_mime.as_deref().unwrap_or("")),
-    };
+    let evidence_type = super::evidence_type_of(kind, item.file_mime.as_deref());
     EvidenceView {
         id: item.id,
         kind,

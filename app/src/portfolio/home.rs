@@ -178,13 +178,7 @@ pub async fn get_fellow_home() -> Result<FellowHome, AppError> {
             else {
                 continue;
             };
-            let title = versions
-                .get(&credential.id)
-                .and_then(|version| {
-                    crate::program::framework_store::decode_definition(&version.definition).ok()
-                })
-                .map(|definition| definition.title)
-                .unwrap_or_else(|| credential.key.clone());
+            let title = super::submission_store::definition_title(&versions, credential);
             let submission = own.iter().find(|submission| {
                 submission.cohort_id == choice.cohort_id
                     && submission.microcredential_id == credential.id

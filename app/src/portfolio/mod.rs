@@ -142,6 +142,16 @@ pub struct Library {
     pub competencies: Vec<(i32, String)>,
 }
 
+/// Returns the evidence type a piece of evidence counts as: links are links, written
+/// pieces are written artifacts, and files go by their media type.
+pub fn evidence_type_of(kind: EvidenceKind, mime: Option<&str>) -> EvidenceType {
+    match kind {
+        EvidenceKind::Link => EvidenceType::Link,
+        EvidenceKind::Text => EvidenceType::Written,
+        EvidenceKind::File => evidence_type_of_mime(mime.unwrap_or("")),
+    }
+}
+
 /// Returns the evidence type of a stored file from its media type.
 pub fn evidence_type_of_mime(mime: &str) -> EvidenceType {
     match mime.split('/').next() {

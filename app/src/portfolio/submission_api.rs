@@ -876,26 +876,21 @@ pub async fn list_fellow_submissions(
             let met_since = meetings.iter().any(|meeting| {
                 meeting.submission_id == row.id && meeting.after_attempt >= row.attempts
             });
-            let limit = cohort.not_yet_before_coaching;
-            let title = versions
-                .get(&row.microcredential_id)
-                .and_then(|version| {
-                    crate::program::framework_store::decode_definition(&version.definition).ok()
-                })
-                .map(|definition| definition.title)
-                .or_else(|| {
-                    credentials
-                        .iter()
-                        .find(|credential| credential.id == row.microcredential_id)
-                        .map(|credential| credential.key.clone())
-                })
+            let title = credentials
+                .iter()
+                .find(|credential| credential.id == row.microcredential_id)
+                .map(|credential| super::submission_store::definition_title(&versions, credential))
                 .unwrap_or_default();
             SubmissionSummary {
                 id: row.id,
                 title,
                 state: super::submission_store::state_of(&row),
                 attempts: row.attempts,
-                coaching_due: limit > 0 && not_yet >= limit && !met_since,
+                coaching_due: super::submission_store::coaching_required(
+                    cohort.not_yet_before_coaching,
+                    not_yet,
+                    met_since,
+                ),
             }
         })
         .collect())

@@ -339,8 +339,7 @@ pub async fn coaching_needed(
     cohort: &cohorts::Model,
     not_yet: i32,
 ) -> Result<bool, DbErr> {
-    let limit = cohort.not_yet_before_coaching;
-    if limit <= 0 || not_yet < limit {
+    if !coaching_required(cohort.not_yet_before_coaching, not_yet, false) {
         return Ok(false);
     }
     let met_since = coaching_meetings::Entity::find()
@@ -349,6 +348,27 @@ pub async fn coaching_needed(
         .one(db)
         .await?;
     Ok(met_since.is_none())
+}
+
+/// Applies the coaching rule: with `limit` above 0, reaching `limit` not-yet decisions
+/// requires a meeting unless one was held since the latest attempt.
+pub fn coaching_required(limit: i32, not_yet: i32, met_since_latest_attempt: bool) -> bool {
+    limit > 0 && not_yet >= limit && !met_since_latest_attempt
+}
+
+/// Returns the title of a micro-credential's current definition, or its key when the
+/// definition is missing or unreadable.
+pub fn definition_title(
+    versions: &std::collections::HashMap<i32, microcredential_versions::Model>,
+    credential: &crate::entities::microcredentials::Model,
+) -> String {
+    versions
+        .get(&credential.id)
+        .and_then(|version| {
+            crate::program::framework_store::decode_definition(&version.definition).ok()
+        })
+        .map(|definition| definition.title)
+        .unwrap_or_else(|| credential.key.clone())
 }
 
 /// Returns whether a coaching meeting is due before the fellow's next attempt.
@@ -448,4 +468,17 @@ pub async fn for_fellow(
         .order_by_desc(submissions::Column::DraftSavedAt)
         .all(db)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::coaching_required;
+
+    #[test]
+    fn coaching_rule_counts_not_yets() {
+        assert!(!coaching_required(3, 2, false));
+        assert!(coaching_required(3, 3, false));
+        assert!(!coaching_required(3, 3, true));
+        assert!(!coaching_required(0, 5, false), "0 requires no meeting");
+    }
 }
