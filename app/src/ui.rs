@@ -165,7 +165,7 @@ pub fn shown_value(form: &Option<crate::request::PostedForm>, name: &str, saved:
 
 /// Escapes text for the inside of a `<textarea>`. Leptos writes a textarea's children
 /// without escaping them, so text containing `</textarea>` would end the element and
-/// the rest would become markup; escaped, the browser shows the text exactly as typed.
+/// the rest would become markup. Escaped, the browser shows the text exactly as typed.
 pub fn textarea_text(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;")
 }

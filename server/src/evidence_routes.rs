@@ -301,10 +301,12 @@ async fn finish(
             return Err(reject(StatusCode::UNSUPPORTED_MEDIA_TYPE, code, message));
         }
     };
+
     let (stored, author) = match clean(state, &kind, stored).await {
         Ok(cleaned) => cleaned,
         Err(rejection) => return Err(rejection),
     };
+
     if let Ok(Some(existing)) = evidence_store::find_file(&state.db, owner, &stored.sha256).await {
         return Ok(Uploaded {
             id: existing.id,
@@ -312,6 +314,7 @@ async fn finish(
             duplicate: true,
         });
     }
+
     let name = normalize_name(raw_name, &kind);
     let title = app::portfolio::evidence_api::without_direction_overrides(&title);
     let title = title.trim();
@@ -325,6 +328,7 @@ async fn finish(
             .take(app::portfolio::evidence_api::TITLE_MAX_CHARS)
             .collect()
     };
+
     let item = evidence_store::insert(
         &state.db,
         NewEvidence {
@@ -361,6 +365,7 @@ async fn finish(
             ));
         }
     };
+
     // Uploads running side by side each passed the quota check at the start; the
     // ones recorded after the quota filled up are taken back.
     let quota = state.upload_limits.quota_bytes;
@@ -397,6 +402,7 @@ async fn clean(
             "The file could not be processed right now. Nothing was saved; try again in a minute.",
         )
     };
+
     let office = kind.mime.starts_with("application/vnd.openxmlformats")
         || kind.mime.starts_with("application/vnd.oasis.opendocument");
     if kind.mime == "application/pdf" || office {
@@ -420,9 +426,13 @@ async fn clean(
         };
         return Ok((stored, author));
     }
+
+    // NOTE: audio and video keep their metadata, which for phone videos includes
+    // the place of recording; the pre-submission check warns about videos.
     if !kind.mime.starts_with("image/") {
         return Ok((stored, None));
     }
+
     if stored.size > IMAGE_MAX_BYTES {
         discard(state, &stored).await;
         return Err(reject(
@@ -434,6 +444,7 @@ async fn clean(
             ),
         ));
     }
+
     let content = state
         .files
         .read_all(&stored.sha256)
@@ -446,9 +457,11 @@ async fn clean(
             return Err(reject(StatusCode::UNSUPPORTED_MEDIA_TYPE, "image", message));
         }
     };
+
     if cleaned.as_slice() == content.as_ref() {
         return Ok((stored, None));
     }
+
     let original = stored;
     let chunks = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(
         bytes::Bytes::from(cleaned),

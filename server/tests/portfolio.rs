@@ -1,6 +1,6 @@
-//! Fellows' portfolios on SQLite and PostgreSQL: uploads with every kind of bad file,
-//! safe serving, autosaved drafts with version conflicts, the pre-submission check,
-//! the submission lifecycle with idempotent submits, deadlines judged by server time
+//! Fellows' portfolios on SQLite and PostgreSQL. The tests cover uploads with every kind
+//! of bad file, safe serving, and autosaved drafts with version conflicts. They also
+//! cover the pre-submission check, idempotent submits, deadlines judged by server time
 //! across time zones, and the coaching meeting after repeated not-yet decisions.
 
 mod common;
@@ -17,12 +17,12 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde_json::{Value, json};
 
 on_both_backends!(
-    bad_uploads_are_refused_and_nothing_is_left_behind,
-    uploads_are_typed_cleaned_deduplicated_and_served_safely,
+    bad_uploads_rejected_leaving_nothing,
+    uploads_typed_cleaned_served_safely,
     drafts_save_with_version_checks,
-    precheck_blocks_until_fixed_and_submit_is_idempotent,
-    deadlines_are_judged_by_server_time_across_time_zones,
-    coaching_meeting_comes_after_the_third_not_yet,
+    precheck_blocks_then_submit_once,
+    deadlines_use_server_time_across_zones,
+    coaching_required_after_third_not_yet,
 );
 
 const FELLOW: &str = "fellow@example.org";
@@ -44,6 +44,7 @@ async fn arrange(backend: Backend, extra: &[(&'static str, String)]) -> World {
     framework_store::import(&app.db, &file, None)
         .await
         .expect("import the template");
+
     let cohort = app.create_cohort("Portfolio").await;
     let mut model: cohorts::ActiveModel = cohorts::Entity::find_by_id(cohort)
         .one(&app.db)
@@ -53,6 +54,7 @@ async fn arrange(backend: Backend, extra: &[(&'static str, String)]) -> World {
         .into();
     model.time_zone = Set("America/Los_Angeles".into());
     model.update(&app.db).await.unwrap();
+
     let fellow_id = app
         .create_user(FELLOW, false, &[(cohort, Role::Fellow)])
         .await;
@@ -60,6 +62,7 @@ async fn arrange(backend: Backend, extra: &[(&'static str, String)]) -> World {
         .await;
     app.create_user(COACH, false, &[(cohort, Role::Coach)])
         .await;
+
     let credential = microcredentials::Entity::find()
         .filter(microcredentials::Column::Key.eq("communication"))
         .one(&app.db)
@@ -76,6 +79,7 @@ async fn arrange(backend: Backend, extra: &[(&'static str, String)]) -> World {
     .insert(&app.db)
     .await
     .unwrap();
+
     let fellow = app.signed_in_client(FELLOW).await;
     World {
         composer: format!("/cohorts/{cohort}/submissions/communication"),
@@ -171,7 +175,7 @@ async fn upload(
     (status, body)
 }
 
-async fn bad_uploads_are_refused_and_nothing_is_left_behind(backend: Backend) {
+async fn bad_uploads_rejected_leaving_nothing(backend: Backend) {
     let world = arrange(
         backend,
         &[
@@ -312,7 +316,7 @@ fn unique_mp4(size: usize, seed: u8) -> Vec<u8> {
     content
 }
 
-async fn uploads_are_typed_cleaned_deduplicated_and_served_safely(backend: Backend) {
+async fn uploads_typed_cleaned_served_safely(backend: Backend) {
     let world = arrange(backend, &[]).await;
     let (app, fellow) = (&world.app, &world.fellow);
     // Folders, control characters and a direction override are dropped; Unicode stays;
@@ -756,7 +760,7 @@ async fn submit(world: &World, submission: i32, version: i32) -> reqwest::Respon
     .await
 }
 
-async fn precheck_blocks_until_fixed_and_submit_is_idempotent(backend: Backend) {
+async fn precheck_blocks_then_submit_once(backend: Backend) {
     let world = arrange(backend, &[]).await;
     let submission = open_submission(&world).await;
 
@@ -968,7 +972,7 @@ async fn precheck_blocks_until_fixed_and_submit_is_idempotent(backend: Backend) 
     world.app.stop().await;
 }
 
-async fn deadlines_are_judged_by_server_time_across_time_zones(backend: Backend) {
+async fn deadlines_use_server_time_across_zones(backend: Backend) {
     let world = arrange(backend, &[]).await;
     let admin = world.app.admin_client().await;
     // 11:59 PM in Los Angeles on a winter day is 07:59 UTC the next day.
@@ -1059,7 +1063,7 @@ async fn deadlines_are_judged_by_server_time_across_time_zones(backend: Backend)
     world.app.stop().await;
 }
 
-async fn coaching_meeting_comes_after_the_third_not_yet(backend: Backend) {
+async fn coaching_required_after_third_not_yet(backend: Backend) {
     let world = arrange(backend, &[]).await;
     let submission = open_submission(&world).await;
     let mut version = complete_draft(&world, submission.id, 1, "I grew.").await;

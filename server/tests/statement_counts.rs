@@ -194,7 +194,7 @@ async fn pages_use_fixed_statement_counts(backend: Backend) {
 
 /// One test runs both databases in turn, because the statement counter is global.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pages_use_fixed_statement_counts_on_both_databases() {
+async fn fixed_statement_counts_both_databases() {
     tracing_subscriber::registry()
         .with(
             CountStatements.with_filter(tracing_subscriber::filter::filter_fn(|metadata| {

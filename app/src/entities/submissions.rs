@@ -1,5 +1,5 @@
 //! A fellow's work towards one micro-credential in a cohort: the autosaved draft and
-//! where the submission stands.
+//! the submission's state.
 
 use sea_orm::entity::prelude::*;
 

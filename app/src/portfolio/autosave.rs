@@ -626,6 +626,7 @@ mod browser {
         let Some(form) = document.get_element_by_id(COMPOSER_FORM_ID) else {
             return;
         };
+
         let form: web_sys::EventTarget = form.into();
         state.update_counts();
         state.restore();
@@ -633,6 +634,7 @@ mod browser {
             let state = state.clone();
             listen(&form, event, move || state.changed());
         }
+
         {
             let state = state.clone();
             listen(&form, "focusout", move || {
@@ -641,6 +643,7 @@ mod browser {
                 }
             });
         }
+
         {
             let state = state.clone();
             listen(&form, "submit", move || {
@@ -651,12 +654,14 @@ mod browser {
                 }
             });
         }
+
         for (id, keep_mine) in [("keep-mine", true), ("use-saved", false)] {
             if let Some(button) = document.get_element_by_id(id) {
                 let state = state.clone();
                 listen(&button.into(), "click", move || state.resolve(keep_mine));
             }
         }
+
         let window_target: web_sys::EventTarget = window().into();
         {
             let state = state.clone();
@@ -666,16 +671,19 @@ mod browser {
                 state.save();
             });
         }
+
         {
             let state = state.clone();
             listen(&window_target, "offline", move || {
                 state.status(Status::Offline)
             });
         }
+
         {
             let state = state.clone();
             listen(&window_target, "pagehide", move || state.save());
         }
+
         let document_target: web_sys::EventTarget = document.into();
         listen(&document_target, "visibilitychange", move || {
             if self::document().visibility_state() == web_sys::VisibilityState::Hidden {

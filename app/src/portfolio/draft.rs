@@ -230,7 +230,7 @@ mod tests {
     }
 
     #[test]
-    fn guidance_names_the_range_and_the_shortfall() {
+    fn guidance_names_range_and_shortfall() {
         assert_eq!(
             word_guidance(12, 250, 300),
             "12 words of 250–300 suggested (below the guidance)"

@@ -57,6 +57,7 @@ impl LinkChecker {
                 "Only web links (https:// or http://) can be opened by reviewers.".to_owned(),
             );
         }
+
         let host = target
             .host_str()
             .filter(|host| !host.is_empty())
@@ -70,6 +71,7 @@ impl LinkChecker {
                 "The link uses port {port}, which published pages do not use. Share the page's usual https:// address."
             ));
         }
+
         let addresses: Vec<SocketAddr> =
             tokio::time::timeout(self.timeout, tokio::net::lookup_host((host.as_str(), port)))
                 .await
@@ -81,11 +83,13 @@ impl LinkChecker {
                 "{host} does not exist; check the spelling of the link."
             ));
         };
+
         if !self.allow_private && addresses.iter().any(|address| !is_public(address.ip())) {
             return Err(format!(
                 "{host} is a private or local address, which reviewers cannot open. Publish the artifact where anyone with the link can see it."
             ));
         }
+
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout)
@@ -105,6 +109,7 @@ impl LinkChecker {
                 .await
                 .map_err(|error| unreachable_message(&host, &error, self.timeout))?;
         }
+
         let status = response.status();
         if status.is_redirection() {
             let location = response
@@ -117,6 +122,7 @@ impl LinkChecker {
                 .map_err(|_| "The link redirects to an address that is not valid.".to_owned())?;
             return Ok(Step::Redirect(next));
         }
+
         match status.as_u16() {
             200..=299 => Ok(Step::Done),
             401 | 403 => Err(
@@ -205,7 +211,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn private_and_reserved_addresses_are_not_public() {
+    fn reserved_addresses_not_public() {
         for address in [
             "127.0.0.1",
             "10.1.2.3",
@@ -242,7 +248,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn loopback_links_are_refused_without_a_request() {
+    async fn loopback_links_rejected_unrequested() {
         let checker = LinkChecker::default();
         for link in [
             "http://127.0.0.1/",
@@ -285,7 +291,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn links_are_followed_and_judged_by_status() {
+    async fn links_judged_by_status() {
         let address = canned_server().await;
         let checker = LinkChecker {
             timeout: Duration::from_secs(1),

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 /// Common first names in US schools that are rarely ordinary English words. Names such
 /// as Will, May, Grace, Hope, Mason or Taylor are left out, since they would flag
 /// everyday sentences. The list cannot know every name, and the pre-submission check
-/// tells the fellow so.
+/// page states this to the fellow.
 const FIRST_NAMES: &[&str] = &[
     "aaliyah",
     "aaron",
@@ -192,6 +192,8 @@ pub fn name_parts(display_name: &str) -> Vec<String> {
 }
 
 /// Reads the author a PDF records in its document information or XMP metadata.
+/// NOTE: only a literal `(…)` author is read; hex strings such as `<FEFF…>` and
+/// encrypted or compressed metadata are missed.
 pub fn pdf_author(content: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(content);
     if let Some(start) = text.find("/Author") {
@@ -270,7 +272,7 @@ mod tests {
     }
 
     #[test]
-    fn reports_the_fellows_own_name_in_any_case() {
+    fn own_name_found_any_case() {
         let own = name_parts("Dana Whitfield-Moss");
         assert_eq!(own, ["Dana", "Whitfield", "Moss"]);
         assert_eq!(possible_names("whitfield_lesson_plan", &own), ["whitfield"]);

@@ -104,7 +104,7 @@ mod tests {
     }
 
     #[test]
-    fn links_keep_their_address_and_gain_rel() {
+    fn links_keep_address_gain_rel() {
         let html = to_html("[plan](https://example.org/plan)");
         assert!(html.contains("href=\"https://example.org/plan\""), "{html}");
         assert!(

@@ -211,15 +211,18 @@ async fn submit_once(
             newly_submitted: false,
         }));
     }
+
     let state = state_of(&submission);
     if !state.editable() {
         return Ok(Err(SubmitRejection::NotOpen(state)));
     }
+
     if submission.draft_version != version {
         return Ok(Err(SubmitRejection::StaleDraft {
             current_version: submission.draft_version,
         }));
     }
+
     let cohort = cohorts::Entity::find_by_id(submission.cohort_id)
         .one(&txn)
         .await?
@@ -239,13 +242,16 @@ async fn submit_once(
         }
         _ => false,
     };
+
     let not_yet = not_yet_count(&txn, submission_id).await?;
     if coaching_needed(&txn, &submission, &cohort, not_yet).await? {
         return Ok(Err(SubmitRejection::CoachingNeeded { not_yet }));
     }
+
     let Some(definition) = current_version(&txn, submission.microcredential_id).await? else {
         return Ok(Err(SubmitRejection::NoDefinition));
     };
+
     let number = submission.attempts + 1;
     let inserted = submission_attempts::ActiveModel {
         submission_id: Set(submission_id),

@@ -182,6 +182,7 @@ mod browser {
         else {
             return;
         };
+
         let file = element("upload-file")
             .and_then(|input| input.dyn_into::<web_sys::HtmlInputElement>().ok())
             .and_then(|input| input.files())
@@ -190,6 +191,7 @@ mod browser {
             show(Shown::Failed("Choose a file first.".into()));
             return;
         };
+
         let size = file.size() as u64;
         if size == 0 {
             show(Shown::Failed(
@@ -197,6 +199,7 @@ mod browser {
             ));
             return;
         }
+
         if size > max_file_bytes {
             show(Shown::Failed(format!(
                 "The file is {}, more than the {} one upload can be. Compress it or, for video, add a link instead.",
@@ -205,6 +208,7 @@ mod browser {
             )));
             return;
         }
+
         if size > room_bytes {
             show(Shown::Failed(format!(
                 "The file is {}, but only {} of space is left in your library. Remove evidence you no longer need first.",
@@ -213,15 +217,18 @@ mod browser {
             )));
             return;
         }
+
         let (Ok(data), Ok(xhr)) = (
             web_sys::FormData::new_with_form(&form),
             web_sys::XmlHttpRequest::new(),
         ) else {
             return;
         };
+
         if xhr.open("POST", UPLOAD_URL).is_err() {
             return;
         }
+
         xhr.set_request_header("Accept", "application/json").ok();
         let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
             move |event: web_sys::ProgressEvent| {

@@ -71,7 +71,7 @@ fn plan_page(cohort_id: i32, fellow: String, viewer: Viewer) -> impl IntoView {
         move || fellow.clone(),
         move |fellow| get_fellow_plan(cohort_id, fellow),
     );
-    // Read alongside the plan, so that the server renders both before answering.
+    // Read alongside the plan, so that the server renders both before it responds.
     let submissions = Resource::new(
         move || staff_fellow,
         move |fellow| async move {

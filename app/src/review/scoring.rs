@@ -175,7 +175,7 @@ mod tests {
     }
 
     #[test]
-    fn finalizing_needs_levels_and_comments_where_criteria_fail() {
+    fn finalizing_needs_levels_and_comments() {
         let scores = Scores {
             overview: vec![CriterionScore::default()],
             artifacts: vec![score("Not Met", "  ")],
