@@ -665,6 +665,39 @@ async fn drafts_save_with_version_checks(backend: Backend) {
     )
     .await;
     assert_eq!(response.status(), 409);
+    // A form post from version 3 whose text an autosave stored first is no conflict.
+    let autosaved = json!({
+        "answers": ["Same text"],
+        "artifacts": [],
+        "reflection": "<script>alert(1)</script>Same reflection",
+        "dismissed": []
+    });
+    let saved: Value = save(&world, submission.id, 3, autosaved)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(saved["Saved"]["version"], 4, "{saved}");
+    let response = post_form_as(
+        &world.fellow,
+        &world.app.url("/api/drafts/save-form"),
+        &[
+            ("submission_id", &submission.id.to_string()),
+            ("base_version", "3"),
+            ("fields[answer_0]", "Same text"),
+            (
+                "fields[reflection]",
+                "<script>alert(1)</script>Same reflection",
+            ),
+            ("then", "check"),
+        ],
+    )
+    .await;
+    assert!(
+        response.status().is_redirection() || response.status().is_success(),
+        "{}",
+        response.status()
+    );
     // The composer shows the reflection's text, escaped, never as markup.
     let page = world
         .fellow

@@ -231,6 +231,13 @@ pub async fn check(input: CheckInput<'_>, links: &LinkChecker) -> CheckReport {
             continue;
         };
         let field = Some(artifact_field(index));
+        // Reviewers see the evidence's title and description too.
+        name_sources.push((item.title.clone(), field.clone(), "evidence title"));
+        name_sources.push((
+            item.description.clone(),
+            field.clone(),
+            "evidence description",
+        ));
         if let Some(name) = &item.file_name {
             name_sources.push((name.clone(), field.clone(), "file name"));
         }
