@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::program::format::EvidenceType;
 use crate::ui::{
     ErrorNotice, FieldError, FormErrorNotice, SuccessNotice, UserTitle, posted_error, query_param,
+    shown_value,
 };
 
 /// Returns the message for an upload rejected without the browser script, by code.
@@ -103,6 +104,9 @@ fn LibraryView(
         (used * 100 / quota).min(100)
     };
     let message_for = |field: &'static str| crate::ui::field_message(&form_error, field);
+    // A rejected post comes back with what was typed, so nothing has to be typed again.
+    let link_form = crate::ui::posted_for(&AddLink::url(), &[]);
+    let writing_form = crate::ui::posted_for(&AddWriting::url(), &[]);
     let competencies = library.competencies.clone();
     let filtering = !(search.is_empty() && evidence_type.is_empty() && competency.is_empty());
     view! {
@@ -120,28 +124,28 @@ fn LibraryView(
                 <summary>"Upload a file"</summary>
                 <UploadForm max_file_bytes=library.limits.max_file_bytes room_bytes=room/>
             </details>
-            <details open=form_error.is_some()>
+            <details open=link_form.is_some()>
                 <summary>"Add a link to a published artifact"</summary>
                 <form method="post" action=AddLink::url() class="stacked-form">
                     <label for="link-title">"Title"</label>
-                    <input id="link-title" name="title" type="text" required maxlength="200" aria-describedby="link-title-error"/>
+                    <input id="link-title" name="title" type="text" required maxlength="200" aria-describedby="link-title-error" value=shown_value(&link_form, "title", String::new())/>
                     <FieldError id="link-title-error" message=message_for("title")/>
                     <label for="link-url">"Link"</label>
-                    <input id="link-url" name="url" type="url" required placeholder="https://" aria-describedby="link-url-help link-url-error"/>
+                    <input id="link-url" name="url" type="url" required placeholder="https://" aria-describedby="link-url-help link-url-error" value=shown_value(&link_form, "url", String::new())/>
                     <p id="link-url-help" class="hint">"Reviewers must be able to open it without signing in."</p>
                     <FieldError id="link-url-error" message=message_for("url")/>
                     <label for="link-description">"Description " <span class="hint">"(optional)"</span></label>
-                    <textarea id="link-description" name="description" rows="2"></textarea>
+                    <textarea id="link-description" name="description" rows="2">{crate::ui::textarea_text(&shown_value(&link_form, "description", String::new()))}</textarea>
                     <div class="form-actions"><button type="submit">"Add link"</button></div>
                 </form>
             </details>
-            <details>
+            <details open=writing_form.is_some()>
                 <summary>"Write a piece"</summary>
                 <form method="post" action=AddWriting::url() class="stacked-form">
                     <label for="writing-title">"Title"</label>
-                    <input id="writing-title" name="title" type="text" required maxlength="200"/>
+                    <input id="writing-title" name="title" type="text" required maxlength="200" value=shown_value(&writing_form, "title", String::new())/>
                     <label for="writing-body">"Text"</label>
-                    <textarea id="writing-body" name="body" rows="8" required aria-describedby="writing-help writing-body-error"></textarea>
+                    <textarea id="writing-body" name="body" rows="8" required aria-describedby="writing-help writing-body-error">{crate::ui::textarea_text(&shown_value(&writing_form, "body", String::new()))}</textarea>
                     <p id="writing-help" class="hint">"Markdown works: **bold**, _italic_, lists and links."</p>
                     <FieldError id="writing-body-error" message=message_for("body")/>
                     <div class="form-actions"><button type="submit">"Save piece"</button></div>
