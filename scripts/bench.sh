@@ -17,6 +17,13 @@ pg_isready -q -d "$TLI_TEST_POSTGRES_URL" ||
   die "PostgreSQL is not reachable at $TLI_TEST_POSTGRES_URL. Start it, or set TLI_TEST_POSTGRES_URL to a server where the user may create databases."
 cargo test --release --locked -p server --features app/ssr --test portfolio_bench -- --ignored --nocapture --test-threads=1
 
+step "Reviewer workspace pages over 100 and 10,000 submissions (SQLite and PostgreSQL)"
+cargo test --release --locked -p server --features app/ssr --test review_bench -- --ignored --nocapture --test-threads=1
+
+step "Review page in Chromium: hydration and save acknowledgement"
+cargo build --release --locked -p server
+TLI_E2E_BINARY="$TARGET_DIR/release/tli-hub" node end2end/bench/review-page.mjs
+
 step "Server memory at idle"
 cargo build --release --locked -p server
 data_dir="$(mktemp -d)"

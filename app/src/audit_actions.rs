@@ -25,9 +25,19 @@ pub const CHOICES_CHANGED_BY_STAFF: &str = "choices_changed_by_staff";
 pub const GROWTH_RATED_BY_COACH: &str = "growth_rated_by_coach";
 pub const SUBMISSION_SUBMITTED: &str = "submission_submitted";
 pub const COACHING_MEETING_RECORDED: &str = "coaching_meeting_recorded";
+pub const REVIEW_ASSIGNED: &str = "review_assigned";
+pub const REVIEWS_BALANCED: &str = "reviews_balanced";
+pub const REVIEW_FINALIZED: &str = "review_finalized";
+pub const DECISION_RELEASED: &str = "decision_released";
+pub const SUBMISSION_WITHDRAWN: &str = "submission_withdrawn";
+pub const IDENTITY_REVEALED: &str = "identity_revealed";
+pub const REVIEW_SETTINGS_CHANGED: &str = "review_settings_changed";
+pub const ANCHOR_CREATED: &str = "anchor_created";
+pub const RECONCILIATION_STARTED: &str = "reconciliation_started";
+pub const CRITERION_REOPENED: &str = "criterion_reopened";
 
 /// Every action, for the audit log's filter.
-pub const ALL_ACTIONS: [&str; 25] = [
+pub const ALL_ACTIONS: [&str; 35] = [
     SIGN_IN,
     SIGN_IN_FAILED,
     SIGN_IN_THROTTLED,
@@ -53,4 +63,14 @@ pub const ALL_ACTIONS: [&str; 25] = [
     GROWTH_RATED_BY_COACH,
     SUBMISSION_SUBMITTED,
     COACHING_MEETING_RECORDED,
+    REVIEW_ASSIGNED,
+    REVIEWS_BALANCED,
+    REVIEW_FINALIZED,
+    DECISION_RELEASED,
+    SUBMISSION_WITHDRAWN,
+    IDENTITY_REVEALED,
+    REVIEW_SETTINGS_CHANGED,
+    ANCHOR_CREATED,
+    RECONCILIATION_STARTED,
+    CRITERION_REOPENED,
 ];

@@ -13,6 +13,7 @@ pub mod pages;
 pub mod portfolio;
 pub mod program;
 pub mod request;
+pub mod review;
 pub mod text;
 mod ui;
 
@@ -28,8 +29,6 @@ pub mod files;
 pub mod local_time;
 #[cfg(feature = "ssr")]
 pub mod mail;
-#[cfg(feature = "ssr")]
-pub mod review;
 #[cfg(feature = "ssr")]
 pub mod storage;
 
@@ -111,6 +110,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/submissions/:id") view=AttemptPage ssr=SsrMode::Async/>
                     <Route path=path!("/evidence") view=EvidenceLibraryPage ssr=SsrMode::Async/>
                     <Route path=path!("/evidence/:id") view=EvidenceItemPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews") view=review::pages::QueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/manage") view=review::manage_pages::ManageReviewsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/calibration") view=review::manage_pages::CalibrationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/:id") view=review::pages::ReviewRoutePage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -7,6 +7,7 @@ mod m20261204_000002_accounts;
 mod m20261204_000003_session_owner;
 mod m20261204_000004_program_structure;
 mod m20261205_000005_portfolio;
+mod m20261206_000006_reviews;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000003_session_owner::Migration),
             Box::new(m20261204_000004_program_structure::Migration),
             Box::new(m20261205_000005_portfolio::Migration),
+            Box::new(m20261206_000006_reviews::Migration),
         ]
     }
 }

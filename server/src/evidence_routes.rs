@@ -531,6 +531,95 @@ pub async fn download(
             return (StatusCode::SERVICE_UNAVAILABLE, "Try again in a minute.").into_response();
         }
     }
+    let name = item.file_name.clone().unwrap_or_else(|| "evidence".into());
+    serve_file(&state, &item, &name, &headers).await
+}
+
+/// Serves an artifact of the attempt a review scores, to its reviewer or to a lead
+/// reviewer. The file is named by the submission's code and the artifact's number, so
+/// the fellow's own file name never reaches the reviewer.
+pub async fn review_artifact(
+    State(state): State<AppState>,
+    actor: Option<axum::Extension<Actor>>,
+    Path((review_id, number)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    use app::entities::reviews;
+    use sea_orm::EntityTrait;
+    let actor = actor
+        .map(|axum::Extension(actor)| actor)
+        .unwrap_or_default();
+    let Some(user) = actor.user() else {
+        return (StatusCode::UNAUTHORIZED, "Sign in to see this file.").into_response();
+    };
+    let not_found = || {
+        (
+            StatusCode::NOT_FOUND,
+            "There is no such artifact, or the review is not assigned to you.",
+        )
+            .into_response()
+    };
+    let (Ok(review_id), Ok(number)) = (review_id.parse::<i32>(), number.parse::<usize>()) else {
+        return not_found();
+    };
+    let lead = app::auth::authorize(&actor, app::auth::Action::ManageReviews).is_ok();
+    let found = async {
+        let Some(review) = reviews::Entity::find_by_id(review_id)
+            .one(&state.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if review.reviewer_user_id != user.id && !lead {
+            return Ok(None);
+        }
+        let Some((attempt, submission)) =
+            app::review::store::attempt_and_submission(&state.db, review.submission_attempt_id)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let content = app::portfolio::submission_store::decode(&attempt.content);
+        let Some(evidence_id) = number
+            .checked_sub(1)
+            .and_then(|index| content.artifact(index))
+        else {
+            return Ok(None);
+        };
+        let item = evidence_store::find(&state.db, evidence_id).await?;
+        Ok::<_, sea_orm::DbErr>(item.map(|item| (item, app::review::store::code_of(&submission))))
+    }
+    .await;
+    let (item, code) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return not_found(),
+        Err(error) => {
+            tracing::error!(error = %error, "reading a review artifact failed");
+            return (StatusCode::SERVICE_UNAVAILABLE, "Try again in a minute.").into_response();
+        }
+    };
+    let extension = item
+        .file_name
+        .as_deref()
+        .and_then(|name| name.rsplit_once('.'))
+        .map(|(_, extension)| extension)
+        .filter(|extension| {
+            extension.len() <= 5 && extension.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+        .map(|extension| format!(".{}", extension.to_ascii_lowercase()))
+        .unwrap_or_default();
+    let name = format!("{code}-artifact-{number}{extension}");
+    serve_file(&state, &item, &name, &headers).await
+}
+
+/// Sends a stored file under `name`, with the headers that keep it inert.
+async fn serve_file(
+    state: &AppState,
+    item: &app::entities::evidence_items::Model,
+    name: &str,
+    headers: &HeaderMap,
+) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, "There is no such file.").into_response();
     let (Some(sha256), Some(size)) = (item.file_sha256.clone(), item.file_size) else {
         return not_found();
     };
@@ -595,7 +684,6 @@ pub async fn download(
             headers.insert(header::CONTENT_RANGE, value);
         }
     }
-    let name = item.file_name.as_deref().unwrap_or("evidence");
     if let Ok(value) = HeaderValue::from_str(&content_disposition(inline, name)) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }

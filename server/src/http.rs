@@ -83,6 +83,10 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/evidence/{id}/file", get(crate::evidence_routes::download))
+        .route(
+            "/reviews/{review}/artifacts/{number}",
+            get(crate::evidence_routes::review_artifact),
+        )
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

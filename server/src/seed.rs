@@ -288,7 +288,129 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, String> {
         }
         seed_choices(db, cohort_id, &framework).await?;
     }
+    seed_reviews(db, cohort_ids[0]).await?;
     Ok(report)
+}
+
+/// Submits the communication micro-credential for three generated fellows of the
+/// first cohort who chose its competency, and assigns two of those attempts to the
+/// demo reviewer, so that the review queue has work in it. Fellows who already have a
+/// submission are left alone.
+async fn seed_reviews(db: &DatabaseConnection, cohort_id: i32) -> Result<(), String> {
+    use app::entities::{competency_choices, evidence_items, microcredentials};
+    use app::portfolio::DraftContent;
+    use app::portfolio::submission_store::{self, Saved};
+    let failed = |error: sea_orm::DbErr| error.to_string();
+    let user_id = |email: &'static str| async move {
+        users::Entity::find()
+            .filter(users::Column::EmailNormalized.eq(email))
+            .one(db)
+            .await
+            .map_err(failed)
+            .map(|user| user.map(|user| user.id))
+    };
+    let (Some(reviewer), Some(facilitator)) = (
+        user_id("reviewer@demo.tli-hub.test").await?,
+        user_id("facilitator@demo.tli-hub.test").await?,
+    ) else {
+        return Ok(());
+    };
+    let credentials = microcredentials::Entity::find()
+        .all(db)
+        .await
+        .map_err(failed)?;
+    let choices = competency_choices::Entity::find()
+        .filter(competency_choices::Column::CohortId.eq(cohort_id))
+        .order_by_asc(competency_choices::Column::FellowUserId)
+        .all(db)
+        .await
+        .map_err(failed)?;
+    let mut made = 0;
+    for choice in choices {
+        if made == 3 {
+            break;
+        }
+        let Some(credential) = credentials
+            .iter()
+            .find(|credential| Some(credential.competency_id) == choice.overarching_first_id)
+        else {
+            continue;
+        };
+        let fellow = choice.fellow_user_id;
+        if submission_store::find(db, cohort_id, fellow, credential.id)
+            .await
+            .map_err(failed)?
+            .is_some()
+        {
+            continue;
+        }
+        let Some(version) = submission_store::current_version(db, credential.id)
+            .await
+            .map_err(failed)?
+        else {
+            continue;
+        };
+        let definition = app::review::store::definition_of(db, version.id)
+            .await
+            .map_err(failed)?;
+        let now = Utc::now();
+        let piece = evidence_items::ActiveModel {
+            owner_user_id: Set(fellow),
+            kind: Set("text".into()),
+            title: Set("Meeting notes from the planning team".into()),
+            description: Set("Notes taken during our second planning meeting.".into()),
+            body: Set(Some(
+                "**Agenda:** family night plan.\n\n- Roles agreed for each teacher\n- Invitations in three languages\n- A follow-up survey".into(),
+            )),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .map_err(failed)?;
+        let submission = submission_store::open(db, cohort_id, fellow, credential.id)
+            .await
+            .map_err(failed)?;
+        let content = DraftContent {
+            answers: definition
+                .overview_questions
+                .iter()
+                .map(|_| {
+                    "Our team planned a family night to share how we teach reading. I mapped who needed to hear the message, drafted it with two colleagues, and revised it after a colleague read it aloud.".to_owned()
+                })
+                .collect(),
+            artifacts: definition
+                .artifacts
+                .iter()
+                .enumerate()
+                .map(|(index, _)| (index == 0).then_some(piece.id))
+                .collect(),
+            reflection: "Writing for families made me cut the jargon. Next time I will ask a parent to read the draft first.".into(),
+            dismissed: Vec::new(),
+        };
+        let Saved::Stored { version, .. } =
+            submission_store::save_draft(db, submission.id, submission.draft_version, &content)
+                .await
+                .map_err(failed)?
+        else {
+            continue;
+        };
+        let submitted_at = now - Duration::days(2 + made);
+        let Ok(submitted) = submission_store::submit(db, submission.id, version, submitted_at)
+            .await
+            .map_err(failed)?
+        else {
+            continue;
+        };
+        if made < 2 {
+            app::review::store::assign(db, submitted.attempt.id, reviewer, facilitator)
+                .await
+                .map_err(|error| format!("assigning a demo review failed: {error:?}"))?;
+        }
+        made += 1;
+    }
+    Ok(())
 }
 
 /// Loads the TLI template when the program has no framework yet. Returns whether it did.

@@ -668,6 +668,12 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "POST",
+        path: "/api/autosave",
+        input: r#"{"target":{"Draft":0},"base_version":1,"fields":{}}"#,
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "POST",
         path: "/api/drafts/save-form",
         input: "submission_id=0&base_version=1",
         allowed: Allowed::Only(OWN_PLAN),
@@ -744,6 +750,120 @@ const ENDPOINTS: &[Endpoint] = &[
         input: "",
         allowed: Allowed::SignedIn,
     },
+    Endpoint {
+        method: "GET",
+        path: "/api/reviews/queue",
+        input: "",
+        allowed: Allowed::Only(REVIEWERS),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/reviews/get",
+        input: "review_id=0",
+        allowed: Allowed::Only(REVIEWERS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/reviews/save",
+        input: r#"{"review_id":0,"base_version":1,"fields":{}}"#,
+        allowed: Allowed::Only(REVIEWERS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/reviews/save-form",
+        input: "review_id=0&base_version=1",
+        allowed: Allowed::Only(REVIEWERS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/reviews/finalize",
+        input: "review_id=0&version=1",
+        allowed: Allowed::Only(REVIEWERS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/reviews/reopen",
+        input: "review_id=0&key=overview_0",
+        allowed: Allowed::Only(LEADS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/reviews/reveal",
+        input: "review_id=0&reason=Checking+a+late+request",
+        allowed: Allowed::Only(LEADS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/submission/withdraw",
+        input: "submission_id=0",
+        allowed: Allowed::Only(OWN_PLAN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/reviews/manage",
+        input: "",
+        allowed: Allowed::Only(LEADS),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/reviews/calibration",
+        input: "",
+        allowed: Allowed::Only(LEADS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/reviews/settings",
+        input: "turnaround_days=10&kappa_percent=60",
+        allowed: Allowed::Only(LEADS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/reviews/assign",
+        input: "attempt_id=0&reviewer_id=0",
+        allowed: Allowed::Only(LEADS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/reviews/balance",
+        input: "",
+        allowed: Allowed::Only(LEADS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/reviews/reconcile",
+        input: "attempt_id=0",
+        allowed: Allowed::Only(LEADS),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/reviews/anchor",
+        input: "attempt_id=0",
+        allowed: Allowed::Only(LEADS),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/reviews",
+        input: "",
+        allowed: Allowed::Only(REVIEWERS),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/reviews/manage",
+        input: "",
+        allowed: Allowed::Only(LEADS),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/reviews/calibration",
+        input: "",
+        allowed: Allowed::Only(LEADS),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/reviews/{id}",
+        input: "",
+        allowed: Allowed::Only(REVIEWERS),
+    },
 ];
 
 /// Everyone with a role in the table's cohort, and administrators.
@@ -753,6 +873,19 @@ const MEMBERS: &[Persona] = &[
     Persona::Coach,
     Persona::Reviewer,
     Persona::Facilitator,
+];
+/// Reviewers, and facilitators of any cohort, who lead reviewing.
+const REVIEWERS: &[Persona] = &[
+    Persona::Admin,
+    Persona::Reviewer,
+    Persona::Facilitator,
+    Persona::OtherCohortFacilitator,
+];
+/// Lead reviewers: facilitators of any cohort, and administrators.
+const LEADS: &[Persona] = &[
+    Persona::Admin,
+    Persona::Facilitator,
+    Persona::OtherCohortFacilitator,
 ];
 /// Those who manage the table's cohort.
 const MANAGERS: &[Persona] = &[Persona::Admin, Persona::Facilitator];

@@ -604,10 +604,7 @@ async fn drafts_save_with_version_checks(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(conflict["Conflict"]["version"], 2, "{conflict}");
-    assert_eq!(
-        conflict["Conflict"]["content"]["answers"][0],
-        "First tab text"
-    );
+    assert_eq!(conflict["Conflict"]["fields"]["answer_0"], "First tab text");
     let stored = submissions::Entity::find_by_id(submission.id)
         .one(&world.app.db)
         .await

@@ -483,7 +483,7 @@ async fn save_draft(
     } else if let Some(conflict) = reply.get("Conflict") {
         SaveOutcome::Conflict {
             version: version_in(conflict),
-            answer: conflict["content"]["answers"][0]
+            answer: conflict["fields"]["answer_0"]
                 .as_str()
                 .unwrap_or_default()
                 .to_owned(),

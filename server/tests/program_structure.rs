@@ -389,16 +389,7 @@ async fn editing_a_reviewed_rubric_creates_a_new_version(backend: Backend) {
     assert!(after_first[0].definition.contains("Names the audience"));
 
     // A review uses version 1; the next edit creates version 2 and leaves 1 alone.
-    reviews::ActiveModel {
-        microcredential_version_id: Set(after_first[0].id),
-        reviewer_user_id: Set(reviewer),
-        fellow_user_id: Set(fellow),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    app.record_review(after_first[0].id, reviewer, fellow).await;
     let response = app
         .admin_post_form(
             "/api/microcredential/save",
@@ -426,16 +417,8 @@ async fn editing_a_reviewed_rubric_creates_a_new_version(backend: Backend) {
     assert_eq!(versions(&app).await.len(), 2);
 
     // An import that changes the rubric of a reviewed version also makes a version.
-    reviews::ActiveModel {
-        microcredential_version_id: Set(after_second[1].id),
-        reviewer_user_id: Set(reviewer),
-        fellow_user_id: Set(fellow),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    app.record_review(after_second[1].id, reviewer, fellow)
+        .await;
     let text = export(&app).await.replace(
         "Names the audience and purpose",
         "Names audience, purpose and ask",

@@ -189,6 +189,86 @@ async fn pages_use_fixed_statement_counts(backend: Backend) {
             counts[0], counts[1]
         );
     }
+
+    // Reviewing pages do not grow with the number of submissions: 2 waiting attempts
+    // against 32, and a queue of 2 reviews against one of 30.
+    let staff = app.create_cohort("staff").await;
+    let reviewer_of_few = app
+        .create_user("few@test.example", false, &[(staff, Role::Reviewer)])
+        .await;
+    let reviewer_of_many = app
+        .create_user("many@test.example", false, &[(staff, Role::Reviewer)])
+        .await;
+    let lead = app
+        .signed_in_client_with_role(staff, Role::Facilitator)
+        .await;
+    let credential = framework_store::microcredential_id(&app.db, &key)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut manage_counts = Vec::new();
+    let mut attempts: Vec<(i32, Vec<i32>)> = Vec::new();
+    for (name, cohort, size, reviewer) in [
+        ("small", small, 2, reviewer_of_few),
+        ("large", large, 30, reviewer_of_many),
+    ] {
+        let mut ids = Vec::new();
+        for number in 0..size {
+            let fellow = app.user_id(&format!("{name}-{number}@test.example")).await;
+            let submission =
+                app::portfolio::submission_store::open(&app.db, cohort, fellow, credential)
+                    .await
+                    .unwrap();
+            let attempt = app::portfolio::submission_store::submit(
+                &app.db,
+                submission.id,
+                submission.draft_version,
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap()
+            .expect("the attempt is submitted")
+            .attempt;
+            ids.push(attempt.id);
+        }
+        manage_counts.push(statements_for(&lead, &app.url("/reviews/manage")).await);
+        attempts.push((reviewer, ids));
+    }
+    assert!(manage_counts[0] > 0);
+    assert_eq!(
+        manage_counts[0], manage_counts[1],
+        "the reviewing page ran {} statements for 2 waiting attempts and {} for 32 ({backend:?})",
+        manage_counts[0], manage_counts[1]
+    );
+    let mut queue_counts = Vec::new();
+    let mut review_counts = Vec::new();
+    for ((reviewer, ids), email) in attempts
+        .iter()
+        .zip(["few@test.example", "many@test.example"])
+    {
+        let mut first = 0;
+        for id in ids {
+            let review = app::review::store::assign(&app.db, *id, *reviewer, *reviewer)
+                .await
+                .expect("an eligible reviewer");
+            if first == 0 {
+                first = review.id;
+            }
+        }
+        let client = app.signed_in_client(email).await;
+        queue_counts.push(statements_for(&client, &app.url("/reviews")).await);
+        review_counts.push(statements_for(&client, &app.url(&format!("/reviews/{first}"))).await);
+    }
+    assert_eq!(
+        queue_counts[0], queue_counts[1],
+        "the queue ran {} statements for 2 reviews and {} for 30 ({backend:?})",
+        queue_counts[0], queue_counts[1]
+    );
+    assert_eq!(
+        review_counts[0], review_counts[1],
+        "the review page ran {} statements with 2 reviews queued and {} with 30 ({backend:?})",
+        review_counts[0], review_counts[1]
+    );
     app.stop().await;
 }
 

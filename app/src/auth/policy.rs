@@ -43,6 +43,12 @@ pub enum Action {
     SubmitOwnWork(i32),
     /// Record a coaching meeting for a fellow of a cohort.
     RecordCoachingMeeting(i32),
+    /// Score the submissions assigned to oneself; reviewers of any cohort may.
+    ReviewSubmissions,
+    /// Assign reviews, reconcile double scoring as lead reviewer, set the review
+    /// settings, keep calibration anchors and reveal a fellow's identity with a reason;
+    /// facilitators of any cohort may.
+    ManageReviews,
 }
 
 /// Returns `Ok` when `actor` may perform `action`. Anonymous callers get
@@ -75,6 +81,8 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), AppError> {
             user.has_role_in(cohort_id, Role::Coach)
                 || user.has_role_in(cohort_id, Role::Facilitator)
         }
+        Action::ReviewSubmissions => user.has_role(Role::Reviewer),
+        Action::ManageReviews => user.has_role(Role::Facilitator),
         Action::CreateCohort
         | Action::ManageUsers
         | Action::ViewAuditLog

@@ -12,6 +12,8 @@ pub struct Model {
     pub key: String,
     pub competency_id: i32,
     pub position: i32,
+    /// Whether every attempt gets two independent reviews.
+    pub double_scoring: bool,
     pub created_at: DateTimeUtc,
 }
 

@@ -2,6 +2,7 @@
 
 pub mod audit_log;
 pub mod auth_tokens;
+pub mod calibration_anchors;
 pub mod coaching_meetings;
 pub mod cohort_memberships;
 pub mod cohorts;

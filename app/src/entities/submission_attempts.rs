@@ -21,6 +21,12 @@ pub struct Model {
     pub outcome: Option<String>,
     pub feedback: Option<String>,
     pub decided_at: Option<DateTimeUtc>,
+    /// The released scores as JSON (`crate::review::content::ReviewContent`).
+    pub scores: Option<String>,
+    /// Business days from submission to the released decision.
+    pub turnaround_days: Option<i32>,
+    /// The program's turnaround target when the decision was released.
+    pub turnaround_target_days: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

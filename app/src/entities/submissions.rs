@@ -20,6 +20,9 @@ pub struct Model {
     /// The draft as JSON (`crate::portfolio::DraftContent`).
     pub draft_content: String,
     pub draft_saved_at: DateTimeUtc,
+    /// The pseudonymous code reviewers see instead of the fellow's name; set at the
+    /// first submission and kept for every attempt.
+    pub review_code: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

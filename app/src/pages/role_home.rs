@@ -12,16 +12,7 @@ use crate::ui::ErrorNotice;
 fn sections(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
         Role::Fellow => &[],
-        Role::Reviewer => &[
-            (
-                "Your review queue",
-                "Submissions assigned to you, with their due-by dates, appear here.",
-            ),
-            (
-                "Calibration",
-                "Anchor submissions to score before live reviews appear here.",
-            ),
-        ],
+        Role::Reviewer => &[],
         Role::Coach => &[
             (
                 "Your fellows",
@@ -70,6 +61,22 @@ pub fn RoleHomePage(role: Role) -> impl IntoView {
             </Suspense>
         </section>
         {(role == Role::Fellow).then(|| view! { <crate::portfolio::home::FellowHomeSections/> })}
+        {(role == Role::Reviewer).then(|| view! {
+            <section aria-labelledby="queue-heading">
+                <h2 id="queue-heading">"Your review queue"</h2>
+                <p><a href="/reviews">"Open your review queue"</a>": the submissions assigned to you, their due dates, and any calibration to do first."</p>
+            </section>
+        })}
+        {(role == Role::Facilitator).then(|| view! {
+            <section aria-labelledby="reviewing-heading">
+                <h2 id="reviewing-heading">"Reviewing"</h2>
+                <p>
+                    <a href="/reviews/manage">"Assign reviews, reconcile and set review rules"</a>
+                    " · "
+                    <a href="/reviews/calibration">"Calibration and reviewer agreement"</a>
+                </p>
+            </section>
+        })}
         {sections(role).iter().map(|(heading, body)| view! {
             <section>
                 <h2>{*heading}</h2>

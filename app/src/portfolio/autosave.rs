@@ -1,17 +1,64 @@
-//! Autosave for the submission composer. The composer is a plain form that saves when
-//! posted. This island also saves a few seconds after typing stops, on leaving a field
-//! and on leaving the page. It updates word counts as the fellow types, and keeps a copy
-//! of unsent changes in the browser that survives a lost connection, a closed tab and an
-//! expired session.
+//! Autosave for forms whose fields are named `fields[…]`: the submission composer and
+//! the reviewer's rubric. Each is a plain form that saves when posted. This island also
+//! saves a moment after typing stops, on leaving a field and on leaving the page. It
+//! updates word counts as people type, and keeps a copy of unsent changes in the
+//! browser that survives a lost connection, a closed tab and an expired session.
 //! Every save names the version it edited, so a stale tab gets a conflict showing both
-//! versions instead of overwriting newer text.
+//! versions instead of overwriting newer work.
+
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use super::draft::DraftContent;
+/// The form's field values, named without the `fields[…]` wrapper.
+pub type Fields = BTreeMap<String, String>;
 
-/// The id of the composer form the island works on.
-pub const COMPOSER_FORM_ID: &str = "composer";
+/// What a form saves into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AutosaveTarget {
+    /// A fellow's submission draft, by submission id.
+    Draft(i32),
+    /// A reviewer's scores, by review id.
+    Review(i32),
+}
+
+/// The result of an autosave.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SaveOutcome {
+    Saved {
+        version: i32,
+        saved_at: String,
+    },
+    /// Another tab or device saved first; here is what it saved.
+    Conflict {
+        version: i32,
+        saved_at: String,
+        fields: Fields,
+    },
+}
+
+/// Saves a form's fields edited from `base_version` into `target`. A save from an older
+/// version returns the newer fields instead of overwriting them. One endpoint serves
+/// both forms, so the browser bundle carries one client for it.
+#[server(prefix = "/api", endpoint = "autosave", input = leptos::server_fn::codec::Json)]
+pub async fn save_fields(
+    target: AutosaveTarget,
+    base_version: i32,
+    fields: Fields,
+) -> Result<SaveOutcome, crate::error::AppError> {
+    match target {
+        AutosaveTarget::Draft(id) => {
+            use super::submission_api::{own_submission, store_draft};
+            let (user, db, submission) = own_submission(id).await?;
+            let content = super::draft::DraftContent::from_fields(&fields);
+            store_draft(&user, &db, &submission, base_version, content).await
+        }
+        AutosaveTarget::Review(id) => {
+            crate::review::api::save_review(id, base_version, fields).await
+        }
+    }
+}
 
 /// Milliseconds after the last keystroke before a save.
 #[cfg(feature = "hydrate")]
@@ -21,7 +68,7 @@ const QUIET_MS: i32 = 1_500;
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 struct Difference {
-    label: String,
+    name: String,
     saved: String,
     mine: String,
 }
@@ -30,21 +77,25 @@ struct Difference {
 /// island that updates them.
 #[component]
 pub fn AutosaveStatus(
-    submission_id: i32,
+    target: AutosaveTarget,
+    /// The id of the form the island works on.
+    form_id: &'static str,
     version: i32,
     saved_at: String,
-    /// Each question's word guidance: minimum and maximum.
-    guidance: Vec<(u32, u32)>,
-    artifact_count: usize,
     /// Where signing in again returns to.
     return_path: String,
 ) -> impl IntoView {
+    let status = if saved_at.is_empty() {
+        "Not saved yet".to_owned()
+    } else {
+        format!("Saved {saved_at}")
+    };
     view! {
         <p id="autosave-status" class="autosave-status" role="status" aria-live="polite" data-status="saved">
-            {format!("Saved {saved_at}")}
+            {status}
         </p>
         <section id="conflict" class="notice notice-error conflict" role="alert" aria-labelledby="conflict-heading" hidden>
-            <h2 id="conflict-heading">"This draft was changed in another tab or device"</h2>
+            <h2 id="conflict-heading">"This was changed in another tab or device"</h2>
             <p>"Nothing has been overwritten. Compare the two versions and choose which to keep."</p>
             <div id="conflict-fields"></div>
             <div class="form-actions">
@@ -52,74 +103,48 @@ pub fn AutosaveStatus(
                 <button id="use-saved" type="button" class="secondary">"Use the saved version"</button>
             </div>
         </section>
-        <Autosave submission_id version guidance artifact_count return_path/>
+        <Autosave target form_id=form_id.to_owned() version return_path/>
     }
 }
 
 #[island]
 fn Autosave(
-    submission_id: i32,
+    target: AutosaveTarget,
+    form_id: String,
     version: i32,
-    guidance: Vec<(u32, u32)>,
-    artifact_count: usize,
     return_path: String,
 ) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         browser::attach(browser::State::new(
-            submission_id,
+            target,
+            form_id.clone(),
             version,
-            guidance.clone(),
-            artifact_count,
             return_path.clone(),
         ))
     });
     #[cfg(not(feature = "hydrate"))]
-    let _ = (
-        submission_id,
-        version,
-        guidance,
-        artifact_count,
-        return_path,
-    );
+    let _ = (target, form_id, version, return_path);
 }
 
-/// Lists the fields that differ between two drafts, labelled for people.
+/// Lists the fields whose values differ between two versions.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-fn differences(saved: &DraftContent, mine: &DraftContent) -> Vec<Difference> {
-    let mut list = Vec::new();
-    let questions = saved.answers.len().max(mine.answers.len());
-    for index in 0..questions {
-        if saved.answer(index) != mine.answer(index) {
-            list.push(Difference {
-                label: format!("Question {}", index + 1),
-                saved: saved.answer(index).to_owned(),
-                mine: mine.answer(index).to_owned(),
-            });
-        }
-    }
-    let slots = saved.artifacts.len().max(mine.artifacts.len());
-    for index in 0..slots {
-        if saved.artifact(index) != mine.artifact(index) {
-            let describe = |choice: Option<i32>| match choice {
-                Some(id) => format!("Evidence #{id}"),
-                None => "Nothing chosen".to_owned(),
-            };
-            list.push(Difference {
-                label: format!("Artifact {}", index + 1),
-                saved: describe(saved.artifact(index)),
-                mine: describe(mine.artifact(index)),
-            });
-        }
-    }
-    if saved.reflection != mine.reflection {
-        list.push(Difference {
-            label: "Reflection".into(),
-            saved: saved.reflection.clone(),
-            mine: mine.reflection.clone(),
-        });
-    }
-    list
+fn differences(saved: &Fields, mine: &Fields) -> Vec<Difference> {
+    let mut names: Vec<&String> = saved.keys().chain(mine.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let saved = saved.get(name).cloned().unwrap_or_default();
+            let mine = mine.get(name).cloned().unwrap_or_default();
+            (saved != mine).then(|| Difference {
+                name: name.clone(),
+                saved,
+                mine,
+            })
+        })
+        .collect()
 }
 
 #[cfg(feature = "hydrate")]
@@ -131,12 +156,8 @@ mod browser {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
 
-    use super::super::draft::{
-        DraftContent, REFLECTION_FIELD, answer_field, artifact_field, field_id, word_count,
-        word_guidance,
-    };
-    use super::super::submission_api::{SaveOutcome, save_draft};
-    use super::{COMPOSER_FORM_ID, QUIET_MS, differences};
+    use super::super::draft::{word_count, word_guidance};
+    use super::{AutosaveTarget, Fields, QUIET_MS, SaveOutcome, differences};
     use crate::error::AppError;
 
     /// Unsent changes kept in the browser between visits, with the version they started
@@ -144,12 +165,12 @@ mod browser {
     #[derive(Serialize, Deserialize)]
     struct Kept {
         base_version: i32,
-        content: DraftContent,
+        fields: Fields,
         /// The last save this tab sent and the version it was based on. When the tab
         /// closes before the response arrives, the server may contain that save as a
         /// newer version, which is then this tab's own work rather than a conflict.
         #[serde(default)]
-        sent: Option<(i32, DraftContent)>,
+        sent: Option<(i32, Fields)>,
     }
 
     /// The state shown in the status line.
@@ -164,26 +185,25 @@ mod browser {
     }
 
     struct Inner {
-        submission_id: i32,
+        target: AutosaveTarget,
+        form: web_sys::HtmlFormElement,
         version: i32,
-        guidance: Vec<(u32, u32)>,
-        artifact_count: usize,
         return_path: String,
         dirty: bool,
         in_flight: bool,
-        /// Set while the form is being posted. The post saves the draft, so autosave
+        /// Set while the form is being posted. The post saves the form, so autosave
         /// sends nothing.
         posting: bool,
         timer: Option<i32>,
-        /// The saved version and content while a conflict waits for the fellow.
-        conflict: Option<(i32, DraftContent)>,
-        /// The save on its way: the version it was based on and its content.
-        sent: Option<(i32, DraftContent)>,
+        /// The saved version and fields while a conflict waits for a choice.
+        conflict: Option<(i32, Fields)>,
+        /// The save on its way: the version it was based on and its fields.
+        sent: Option<(i32, Fields)>,
         /// Set when a save found the session ended. Leaving a field then does not save,
         /// so that the status line and its sign-in link stay put for the click.
         signed_out: bool,
         /// This page's own key in `localStorage`. Each tab keeps its own copy, so one
-        /// tab's save never discards another tab's unsent text.
+        /// tab's save never discards another tab's unsent work.
         key: String,
     }
 
@@ -192,20 +212,39 @@ mod browser {
         inner: Rc<RefCell<Inner>>,
     }
 
+    /// Returns the start of every `localStorage` key that holds unsent changes to the
+    /// target.
+    fn key_prefix(target: AutosaveTarget) -> String {
+        match target {
+            AutosaveTarget::Draft(id) => format!("tli-draft-{id}-"),
+            AutosaveTarget::Review(id) => format!("tli-review-{id}-"),
+        }
+    }
+
+    /// Returns the inner name of a `fields[…]` control.
+    fn field_name(element: &web_sys::Element) -> Option<String> {
+        let name = element.get_attribute("name")?;
+        name.strip_prefix("fields[")?
+            .strip_suffix(']')
+            .map(str::to_owned)
+    }
+
     impl State {
         pub fn new(
-            submission_id: i32,
+            target: AutosaveTarget,
+            form_id: String,
             version: i32,
-            guidance: Vec<(u32, u32)>,
-            artifact_count: usize,
             return_path: String,
-        ) -> State {
-            State {
+        ) -> Option<State> {
+            let form = document()
+                .get_element_by_id(&form_id)?
+                .dyn_into::<web_sys::HtmlFormElement>()
+                .ok()?;
+            Some(State {
                 inner: Rc::new(RefCell::new(Inner {
-                    submission_id,
+                    target,
+                    form,
                     version,
-                    guidance,
-                    artifact_count,
                     return_path,
                     dirty: false,
                     in_flight: false,
@@ -216,15 +255,88 @@ mod browser {
                     signed_out: false,
                     key: format!(
                         "{}{:x}",
-                        key_prefix(submission_id),
+                        key_prefix(target),
                         (js_sys::Math::random() * 4_294_967_296.0) as u64
                     ),
                 })),
-            }
+            })
         }
 
         fn key(&self) -> String {
             self.inner.borrow().key.clone()
+        }
+
+        /// Every `fields[…]` control of the form.
+        fn controls(&self) -> Vec<web_sys::Element> {
+            let Ok(list) = self
+                .inner
+                .borrow()
+                .form
+                .query_selector_all("[name^='fields[']")
+            else {
+                return Vec::new();
+            };
+            (0..list.length())
+                .filter_map(|index| list.item(index)?.dyn_into::<web_sys::Element>().ok())
+                .collect()
+        }
+
+        fn read_form(&self) -> Fields {
+            let mut fields = Fields::new();
+            for element in self.controls() {
+                let Some(name) = field_name(&element) else {
+                    continue;
+                };
+                let value = if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                    area.value()
+                } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
+                    select.value()
+                } else if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+                    if input.type_() == "radio" && !input.checked() {
+                        continue;
+                    }
+                    input.value()
+                } else {
+                    continue;
+                };
+                if !value.is_empty() {
+                    fields.insert(name, value);
+                }
+            }
+            fields
+        }
+
+        fn write_form(&self, fields: &Fields) {
+            for element in self.controls() {
+                let Some(name) = field_name(&element) else {
+                    continue;
+                };
+                let value = fields.get(&name).map(String::as_str).unwrap_or("");
+                if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                    area.set_value(value);
+                } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
+                    select.set_value(value);
+                } else if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+                    if input.type_() == "radio" {
+                        input.set_checked(input.value() == value);
+                    } else {
+                        input.set_value(value);
+                    }
+                }
+            }
+        }
+
+        /// Names a field for people by its control's `data-label`.
+        fn label(&self, name: &str) -> String {
+            let selector = format!("[name='fields[{name}]']");
+            self.inner
+                .borrow()
+                .form
+                .query_selector(&selector)
+                .ok()
+                .flatten()
+                .and_then(|element| element.get_attribute("data-label"))
+                .unwrap_or_else(|| name.replace('_', " "))
         }
 
         fn status(&self, status: Status) {
@@ -266,7 +378,7 @@ mod browser {
         }
 
         /// Shows the conflict panel with each field's two versions.
-        fn show_conflict(&self, version: i32, saved: DraftContent, mine: &DraftContent) {
+        fn show_conflict(&self, version: i32, saved: Fields, mine: &Fields) {
             let list = differences(&saved, mine);
             self.inner.borrow_mut().conflict = Some((version, saved));
             let document = document();
@@ -284,7 +396,7 @@ mod browser {
                 Some(element)
             };
             for difference in list {
-                add(&fields, "h3", "", &difference.label);
+                add(&fields, "h3", "", &self.label(&difference.name));
                 let Some(pair) = add(&fields, "div", "conflict-versions", "") else {
                     continue;
                 };
@@ -304,7 +416,7 @@ mod browser {
             self.status(Status::Unsaved);
         }
 
-        /// Settles a conflict: keep this tab's text (saved over the newer version on
+        /// Settles a conflict: keep this tab's work (saved over the newer version on
         /// purpose) or take the saved version into the form.
         fn resolve(&self, keep_mine: bool) {
             let Some((version, saved)) = self.inner.borrow_mut().conflict.take() else {
@@ -318,7 +430,7 @@ mod browser {
                 self.inner.borrow_mut().dirty = true;
                 self.save();
             } else {
-                write_form(&saved, &self.inner.borrow());
+                self.write_form(&saved);
                 self.update_counts();
                 self.forget_kept();
                 self.inner.borrow_mut().dirty = false;
@@ -328,7 +440,8 @@ mod browser {
 
         fn set_version(&self, version: i32) {
             self.inner.borrow_mut().version = version;
-            // The form's own posts (Save, Check, Submit) must name the same version.
+            // The page's own posts (Save, Check, Submit, Finalize) must name the same
+            // version.
             for name in ["base_version", "version"] {
                 if let Ok(list) = document().query_selector_all(&format!("input[name={name}]")) {
                     for index in 0..list.length() {
@@ -343,10 +456,10 @@ mod browser {
             }
         }
 
-        fn keep(&self, content: &DraftContent) {
+        fn keep(&self, fields: &Fields) {
             let kept = Kept {
                 base_version: self.inner.borrow().version,
-                content: content.clone(),
+                fields: fields.clone(),
                 sent: self.inner.borrow().sent.clone(),
             };
             if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(&kept)) {
@@ -359,12 +472,12 @@ mod browser {
             serde_json::from_str(&text).ok()
         }
 
-        /// Takes over unsent changes that an earlier page of this draft left behind:
+        /// Takes over unsent changes that an earlier page of this form left behind:
         /// copies that match the form are dropped, and the first that differs becomes
         /// this page's own.
-        fn adopt_earlier(&self, current: &DraftContent) -> Option<Kept> {
+        fn adopt_earlier(&self, current: &Fields) -> Option<Kept> {
             let storage = local_storage()?;
-            let prefix = key_prefix(self.inner.borrow().submission_id);
+            let prefix = key_prefix(self.inner.borrow().target);
             let keys: Vec<String> = (0..storage.length().unwrap_or(0))
                 .filter_map(|index| storage.key(index).ok().flatten())
                 .filter(|key| key.starts_with(&prefix))
@@ -377,13 +490,11 @@ mod browser {
                     .flatten()
                     .and_then(|text| serde_json::from_str::<Kept>(&text).ok());
                 match kept {
-                    Some(kept)
-                        if adopted.is_none() && !differences(&kept.content, current).is_empty() =>
-                    {
+                    Some(kept) if adopted.is_none() && kept.fields != *current => {
                         storage.remove_item(&key).ok();
                         adopted = Some(kept);
                     }
-                    Some(kept) if !differences(&kept.content, current).is_empty() => {}
+                    Some(kept) if kept.fields != *current => {}
                     _ => {
                         storage.remove_item(&key).ok();
                     }
@@ -398,15 +509,35 @@ mod browser {
             }
         }
 
+        /// Updates the word count under every text box that has word guidance.
         fn update_counts(&self) {
-            let inner = self.inner.borrow();
-            for (index, (min, max)) in inner.guidance.iter().enumerate() {
-                let field = answer_field(index);
-                let text = field_value(&field);
-                if let Some(counter) =
-                    document().get_element_by_id(&format!("words-{}", field_id(&field)))
+            let Ok(list) = self
+                .inner
+                .borrow()
+                .form
+                .query_selector_all("textarea[data-words]")
+            else {
+                return;
+            };
+            for index in 0..list.length() {
+                let Some(area) = list
+                    .item(index)
+                    .and_then(|node| node.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+                else {
+                    continue;
+                };
+                let guidance = area.get_attribute("data-words").unwrap_or_default();
+                let mut bounds = guidance
+                    .split('-')
+                    .map(|part| part.parse::<u32>().unwrap_or(0));
+                let (min, max) = (bounds.next().unwrap_or(0), bounds.next().unwrap_or(0));
+                if let Some(counter) = document().get_element_by_id(&format!("words-{}", area.id()))
                 {
-                    counter.set_text_content(Some(&word_guidance(word_count(&text), *min, *max)));
+                    counter.set_text_content(Some(&word_guidance(
+                        word_count(&area.value()),
+                        min,
+                        max,
+                    )));
                 }
             }
         }
@@ -415,8 +546,8 @@ mod browser {
             if self.inner.borrow().posting {
                 return;
             }
-            let content = read_form(&self.inner.borrow());
-            self.keep(&content);
+            let fields = self.read_form();
+            self.keep(&fields);
             self.inner.borrow_mut().dirty = true;
             if self.inner.borrow().conflict.is_none() {
                 self.status(Status::Unsaved);
@@ -443,32 +574,28 @@ mod browser {
             }
         }
 
-        /// Sends the form's content when there are unsent changes and no save is on its
+        /// Sends the form's fields when there are unsent changes and no save is on its
         /// way. A save that finishes with more changes waiting starts the next one.
-        fn save(&self) {
+        pub fn save(&self) {
             {
                 let inner = self.inner.borrow();
                 if !inner.dirty || inner.in_flight || inner.posting || inner.conflict.is_some() {
                     return;
                 }
             }
-            let content = read_form(&self.inner.borrow());
-            if let Some((_, message)) = content.too_long() {
-                self.status(Status::Failed(message));
-                return;
-            }
-            let (submission_id, base_version) = {
+            let fields = self.read_form();
+            let (target, base_version) = {
                 let mut inner = self.inner.borrow_mut();
                 inner.in_flight = true;
                 inner.dirty = false;
-                inner.sent = Some((inner.version, content.clone()));
-                (inner.submission_id, inner.version)
+                inner.sent = Some((inner.version, fields.clone()));
+                (inner.target, inner.version)
             };
-            self.keep(&content);
+            self.keep(&fields);
             self.status(Status::Saving);
             let state = self.clone();
             leptos::task::spawn_local(async move {
-                let result = save_draft(submission_id, base_version, content).await;
+                let result = super::save_fields(target, base_version, fields).await;
                 {
                     let mut inner = state.inner.borrow_mut();
                     inner.in_flight = false;
@@ -479,7 +606,7 @@ mod browser {
                         state.inner.borrow_mut().signed_out = false;
                         state.set_version(version);
                         if state.inner.borrow().dirty {
-                            state.keep(&read_form(&state.inner.borrow()));
+                            state.keep(&state.read_form());
                             state.save();
                         } else {
                             state.forget_kept();
@@ -488,10 +615,10 @@ mod browser {
                     }
                     Ok(SaveOutcome::Conflict {
                         version,
-                        content: saved,
+                        fields: saved,
                         ..
                     }) => {
-                        let mine = read_form(&state.inner.borrow());
+                        let mine = state.read_form();
                         if differences(&saved, &mine).is_empty() {
                             state.set_version(version);
                             state.forget_kept();
@@ -519,31 +646,26 @@ mod browser {
         /// On page load: brings back changes kept in the browser that the server never
         /// received, or shows a conflict when the server has moved on since.
         fn restore(&self) {
-            let current = read_form(&self.inner.borrow());
+            let current = self.read_form();
             let Some(kept) = self.adopt_earlier(&current) else {
                 return;
             };
-            self.keep(&kept.content);
+            self.keep(&kept.fields);
             let version = self.inner.borrow().version;
-            write_form(&kept.content, &self.inner.borrow());
+            self.write_form(&kept.fields);
             self.update_counts();
             self.inner.borrow_mut().dirty = true;
-            let own_save_landed = kept.sent.as_ref().is_some_and(|(sent_base, sent)| {
-                *sent_base + 1 == version && differences(sent, &current).is_empty()
-            });
+            let own_save_landed = kept
+                .sent
+                .as_ref()
+                .is_some_and(|(sent_base, sent)| *sent_base + 1 == version && *sent == current);
             if kept.base_version == version || own_save_landed {
                 self.status(Status::Restored);
                 self.save();
             } else {
-                self.show_conflict(version, current, &kept.content);
+                self.show_conflict(version, current, &kept.fields);
             }
         }
-    }
-
-    /// Returns the start of every `localStorage` key that contains unsent changes to a
-    /// draft.
-    fn key_prefix(submission_id: i32) -> String {
-        format!("tli-draft-{submission_id}-")
     }
 
     fn window() -> web_sys::Window {
@@ -558,61 +680,7 @@ mod browser {
         window().local_storage().ok().flatten()
     }
 
-    fn field_value(name: &str) -> String {
-        let Ok(Some(element)) = document().query_selector(&format!("[name=\"{name}\"]")) else {
-            return String::new();
-        };
-        if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-            return area.value();
-        }
-        if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
-            return select.value();
-        }
-        element
-            .dyn_ref::<web_sys::HtmlInputElement>()
-            .map(|input| input.value())
-            .unwrap_or_default()
-    }
-
-    fn set_field_value(name: &str, value: &str) {
-        let Ok(Some(element)) = document().query_selector(&format!("[name=\"{name}\"]")) else {
-            return;
-        };
-        if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-            area.set_value(value);
-        } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
-            select.set_value(value);
-        }
-    }
-
-    fn read_form(inner: &Inner) -> DraftContent {
-        DraftContent {
-            answers: (0..inner.guidance.len())
-                .map(|index| field_value(&answer_field(index)))
-                .collect(),
-            artifacts: (0..inner.artifact_count)
-                .map(|index| field_value(&artifact_field(index)).parse().ok())
-                .collect(),
-            reflection: field_value(REFLECTION_FIELD),
-            dismissed: Vec::new(),
-        }
-    }
-
-    fn write_form(content: &DraftContent, inner: &Inner) {
-        for index in 0..inner.guidance.len() {
-            set_field_value(&answer_field(index), content.answer(index));
-        }
-        for index in 0..inner.artifact_count {
-            let value = content
-                .artifact(index)
-                .map(|id| id.to_string())
-                .unwrap_or_default();
-            set_field_value(&artifact_field(index), &value);
-        }
-        set_field_value(REFLECTION_FIELD, &content.reflection);
-    }
-
-    fn listen(target: &web_sys::EventTarget, event: &str, handler: impl FnMut() + 'static) {
+    pub fn listen(target: &web_sys::EventTarget, event: &str, handler: impl FnMut() + 'static) {
         let closure = Closure::<dyn FnMut()>::new(handler);
         target
             .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref())
@@ -620,19 +688,26 @@ mod browser {
         closure.forget();
     }
 
-    /// Wires the island to the composer form and the page.
-    pub fn attach(state: State) {
-        let document = document();
-        let Some(form) = document.get_element_by_id(COMPOSER_FORM_ID) else {
+    /// Wires the island to its form and the page.
+    pub fn attach(state: Option<State>) {
+        let Some(state) = state else {
             return;
         };
-
-        let form: web_sys::EventTarget = form.into();
+        let document = document();
+        let form: web_sys::EventTarget = state.inner.borrow().form.clone().into();
         state.update_counts();
         state.restore();
-        for event in ["input", "change"] {
+        {
             let state = state.clone();
-            listen(&form, event, move || state.changed());
+            listen(&form, "input", move || state.changed());
+        }
+        {
+            // A choice (a level, an artifact) is complete when made, so it saves at once.
+            let state = state.clone();
+            listen(&form, "change", move || {
+                state.changed();
+                state.save();
+            });
         }
 
         {
@@ -699,22 +774,27 @@ mod tests {
 
     #[test]
     fn differences_name_each_changed_field() {
-        let saved = DraftContent {
-            answers: vec!["same".into(), "old".into()],
-            artifacts: vec![Some(3)],
-            reflection: "r".into(),
-            dismissed: vec![],
-        };
-        let mine = DraftContent {
-            answers: vec!["same".into(), "new".into()],
-            artifacts: vec![None],
-            reflection: "r".into(),
-            dismissed: vec![],
-        };
+        let saved: Fields = [
+            ("answer_0", "same"),
+            ("answer_1", "old"),
+            ("artifact_0", "3"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let mine: Fields = [
+            ("answer_0", "same"),
+            ("answer_1", "new"),
+            ("reflection", "r"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
         let list = differences(&saved, &mine);
-        let labels: Vec<&str> = list.iter().map(|d| d.label.as_str()).collect();
-        assert_eq!(labels, ["Question 2", "Artifact 1"]);
+        let names: Vec<&str> = list.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["answer_1", "artifact_0", "reflection"]);
         assert_eq!(list[0].saved, "old");
         assert_eq!(list[0].mine, "new");
+        assert_eq!(list[1].mine, "");
     }
 }

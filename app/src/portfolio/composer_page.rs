@@ -6,7 +6,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::autosave::{AutosaveStatus, COMPOSER_FORM_ID};
+use super::autosave::{AutosaveStatus, AutosaveTarget};
 use super::draft::{
     CheckReport, Finding, REFLECTION_FIELD, SubmissionState, answer_field, artifact_field,
     field_id, word_count, word_guidance,
@@ -23,6 +23,9 @@ use crate::ui::{
     query_param, shown_value,
 };
 
+/// The id of the composer form.
+const COMPOSER_FORM_ID: &str = "composer";
+
 #[component]
 pub fn ComposerPage() -> impl IntoView {
     let Some(cohort_id) = cohort_id_param() else {
@@ -33,6 +36,7 @@ pub fn ComposerPage() -> impl IntoView {
     let done = query_param("done").and_then(|code| done_message(&code));
     let form_error = posted_error::<SaveDraftForm>()
         .or_else(posted_error::<SubmitDraft>)
+        .or_else(posted_error::<crate::review::api::WithdrawSubmission>)
         .or_else(posted_error::<DismissFinding>);
     let composer = Resource::new(
         move || key.clone(),
@@ -127,16 +131,14 @@ fn ComposerView(
             <p><a href=format!("/submissions/{}", composer.submission_id)>{format!("Every attempt ({}) with its feedback", composer.attempts)}</a></p>
         })}
         {if editable {
-            let guidance: Vec<(u32, u32)> = definition.overview_questions.iter().map(|q| (q.min_words, q.max_words)).collect();
             let content = composer.content.clone();
             let library = composer.library.clone();
             view! {
                 <AutosaveStatus
-                    submission_id=composer.submission_id
+                    target=AutosaveTarget::Draft(composer.submission_id)
+                    form_id=COMPOSER_FORM_ID
                     version=composer.version
                     saved_at=composer.saved_at.clone()
-                    guidance
-                    artifact_count=definition.artifacts.len()
                     return_path=path.clone()
                 />
                 <form id=COMPOSER_FORM_ID method="post" action=SaveDraftForm::url() class="composer">
@@ -152,7 +154,7 @@ fn ComposerView(
                             view! {
                                 <div class="question">
                                     <label for=id.clone()>{format!("{}. {}", index + 1, question.prompt)}</label>
-                                    <textarea id=id.clone() name=field rows="8" aria-describedby=format!("words-{id}")>{crate::ui::textarea_text(&text)}</textarea>
+                                    <textarea id=id.clone() name=field rows="8" aria-describedby=format!("words-{id}") data-words=format!("{}-{}", question.min_words, question.max_words) data-label=format!("Question {}", index + 1)>{crate::ui::textarea_text(&text)}</textarea>
                                     <p id=format!("words-{id}") class="hint word-count">{count}</p>
                                 </div>
                             }
@@ -170,7 +172,7 @@ fn ComposerView(
                                 <div class="artifact">
                                     <label for=id.clone()>{format!("Artifact {}: {}", index + 1, requirement.description)}</label>
                                     <p id=format!("{id}-types") class="hint">{format!("Accepted: {allowed}")}</p>
-                                    <select id=id name=field aria-describedby=format!("artifact-{index}-types")>
+                                    <select id=id name=field aria-describedby=format!("artifact-{index}-types") data-label=format!("Artifact {}", index + 1)>
                                         <option value="" selected=chosen.is_empty()>"Choose evidence…"</option>
                                         {library.iter().map(|item| {
                                             let value = item.id.to_string();
@@ -187,7 +189,7 @@ fn ComposerView(
                     <section aria-labelledby="part3-heading">
                         <h2 id="part3-heading">"Part 3: Reflection"</h2>
                         <label for=field_id(REFLECTION_FIELD)>{definition.reflection_prompt.clone()}</label>
-                        <textarea id=field_id(REFLECTION_FIELD) name=REFLECTION_FIELD rows="10">{crate::ui::textarea_text(&shown_value(&posted, REFLECTION_FIELD, content.reflection.clone()))}</textarea>
+                        <textarea id=field_id(REFLECTION_FIELD) name=REFLECTION_FIELD rows="10" data-label="Reflection">{crate::ui::textarea_text(&shown_value(&posted, REFLECTION_FIELD, content.reflection.clone()))}</textarea>
                     </section>
                     <p class="hint">"Formatting: Markdown works (**bold**, _italic_, lists, links). Other HTML is removed."</p>
                     <div class="form-actions">
@@ -200,12 +202,20 @@ fn ComposerView(
                 })}
             }.into_any()
         } else {
+            let waiting = matches!(composer.state, SubmissionState::Submitted | SubmissionState::InReview);
             view! {
                 <p>{match composer.state {
                     SubmissionState::Earned => "You earned this micro-credential.",
                     SubmissionState::InReview => "Reviewers are scoring your submission. The draft opens again if they return it as not yet.",
                     _ => "Your submission is waiting for a reviewer. The draft opens again if it is returned as not yet.",
                 }}</p>
+                {waiting.then(|| view! {
+                    <form method="post" action=crate::review::api::WithdrawSubmission::url() class="inline-form">
+                        <input type="hidden" name="submission_id" value=composer.submission_id.to_string()/>
+                        <button type="submit" class="secondary">"Withdraw to keep editing"</button>
+                        <span class="hint">" Reviewers stop, and you submit again when the draft is ready."</span>
+                    </form>
+                })}
             }.into_any()
         }}
     }
@@ -356,8 +366,10 @@ fn AttemptView(attempt: AttemptDetail) -> impl IntoView {
     let summary = attempt.summary.clone();
     let outcome = match summary.outcome {
         Some(state) => state.label(summary.number).to_owned(),
+        None if summary.withdrawn => "Withdrawn before the decision".to_owned(),
         None => "Waiting for review".to_owned(),
     };
+    let results = attempt.results.clone();
     let anchor = format!("attempt-{}", summary.number);
     view! {
         <article class="attempt" aria-labelledby=anchor.clone()>
@@ -370,6 +382,21 @@ fn AttemptView(attempt: AttemptDetail) -> impl IntoView {
             {summary.feedback.map(|feedback| view! {
                 <h3>"Feedback"</h3>
                 <p class="preserve-lines">{feedback}</p>
+            })}
+            {(!results.is_empty()).then(|| view! {
+                <table class="results">
+                    <caption>"Rubric scores"</caption>
+                    <thead><tr><th scope="col">"Criterion"</th><th scope="col">"Level"</th><th scope="col">"Comment"</th></tr></thead>
+                    <tbody>
+                        {results.into_iter().map(|result| view! {
+                            <tr data-passed=result.passed.to_string()>
+                                <th scope="row">{format!("{}: {}", result.part, result.criterion)}</th>
+                                <td>{result.level}{if result.passed { " ✓" } else { "" }}</td>
+                                <td class="preserve-lines">{result.comment}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
             })}
             <h3>"Part 1: Overview questions"</h3>
             {attempt.definition.overview_questions.iter().zip(attempt.answers_html).map(|(question, html)| view! {

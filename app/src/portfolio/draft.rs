@@ -32,6 +32,54 @@ impl DraftContent {
         self.artifacts.get(index).copied().flatten()
     }
 
+    /// Reads the composer's form fields, named without the `fields[…]` wrapper.
+    pub fn from_fields<'a>(
+        fields: impl IntoIterator<Item = (&'a String, &'a String)>,
+    ) -> DraftContent {
+        let mut content = DraftContent::default();
+        let index_of = |name: &str, prefix: &str| {
+            name.strip_prefix(prefix)
+                .and_then(|index| index.parse::<usize>().ok())
+                .filter(|index| *index < 100)
+        };
+        for (name, value) in fields {
+            if let Some(index) = index_of(name, "answer_") {
+                if content.answers.len() <= index {
+                    content.answers.resize(index + 1, String::new());
+                }
+                content.answers[index] = value.clone();
+            } else if let Some(index) = index_of(name, "artifact_") {
+                if content.artifacts.len() <= index {
+                    content.artifacts.resize(index + 1, None);
+                }
+                content.artifacts[index] = value.parse().ok();
+            } else if name == "reflection" {
+                content.reflection = value.clone();
+            }
+        }
+        content
+    }
+
+    /// Writes the content as the composer's form fields, without the `fields[…]`
+    /// wrapper; empty answers and slots are left out.
+    pub fn to_fields(&self) -> std::collections::BTreeMap<String, String> {
+        let mut fields = std::collections::BTreeMap::new();
+        for (index, answer) in self.answers.iter().enumerate() {
+            if !answer.is_empty() {
+                fields.insert(format!("answer_{index}"), answer.clone());
+            }
+        }
+        for (index, artifact) in self.artifacts.iter().enumerate() {
+            if let Some(id) = artifact {
+                fields.insert(format!("artifact_{index}"), id.to_string());
+            }
+        }
+        if !self.reflection.is_empty() {
+            fields.insert("reflection".into(), self.reflection.clone());
+        }
+        fields
+    }
+
     /// Returns the same content with `dismissed` as its dismissed findings; a save
     /// from the composer form keeps the dismissals made through the pre-check so.
     pub fn with_dismissed(mut self, dismissed: &[String]) -> DraftContent {

@@ -22,6 +22,9 @@ pub fn done_message(code: &str) -> Option<&'static str> {
         }
         "dismissed" => "Dismissed. The check no longer lists it.",
         "coaching" => "Coaching meeting recorded. The fellow may submit again.",
+        "withdrawn" => {
+            "Withdrawn. Your draft is open again; submit it when it is ready. Reviewers' work on the withdrawn attempt stops."
+        }
         _ => return None,
     })
 }
@@ -55,7 +58,21 @@ pub struct AttemptView {
     pub submitted_at: String,
     pub late: bool,
     pub outcome: Option<SubmissionState>,
+    /// Whether the fellow took the attempt back before its decision.
+    pub withdrawn: bool,
     pub feedback: Option<String>,
+    /// Business days from submission to the decision, and the target then.
+    pub turnaround: Option<(i32, i32)>,
+}
+
+/// A criterion's released level and comment, for the fellow.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CriterionResult {
+    pub part: String,
+    pub criterion: String,
+    pub level: String,
+    pub passed: bool,
+    pub comment: String,
 }
 
 /// A submission with every attempt's content, for the history page.
@@ -85,22 +102,11 @@ pub struct AttemptDetail {
     pub answers_html: Vec<String>,
     pub artifacts: Vec<Option<EvidenceView>>,
     pub reflection_html: String,
+    /// Each criterion's released level and comment, once decided.
+    pub results: Vec<CriterionResult>,
 }
 
-/// The result of an autosave.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum SaveOutcome {
-    Saved {
-        version: i32,
-        saved_at: String,
-    },
-    /// Another tab or device saved first; here is what it saved.
-    Conflict {
-        version: i32,
-        saved_at: String,
-        content: DraftContent,
-    },
-}
+pub use super::autosave::SaveOutcome;
 
 /// Reads the composer for the caller's submission of micro-credential `key`.
 #[server(prefix = "/api", endpoint = "submission", input = GetUrl)]
@@ -187,8 +193,39 @@ fn attempt_view(
         submitted_at: crate::local_time::format_in_zone(attempt.submitted_at, zone),
         late: attempt.late,
         outcome: attempt.outcome.as_deref().and_then(SubmissionState::parse),
-        feedback: attempt.feedback.clone(),
+        withdrawn: attempt.outcome.as_deref() == Some(crate::review::store::WITHDRAWN),
+        feedback: attempt
+            .feedback
+            .clone()
+            .filter(|feedback| !feedback.is_empty()),
+        turnaround: attempt.turnaround_days.zip(attempt.turnaround_target_days),
     }
+}
+
+/// Reads the released scores of an attempt against its rubric.
+#[cfg(feature = "ssr")]
+fn results(
+    attempt: &crate::entities::submission_attempts::Model,
+    definition: &Definition,
+) -> Vec<CriterionResult> {
+    let Some(scores) = attempt.scores.as_deref() else {
+        return Vec::new();
+    };
+    let content = crate::review::store::decode(scores);
+    crate::review::content::criteria(&definition.rubric)
+        .into_iter()
+        .filter_map(|(part, index, key)| {
+            let criterion = &part.criteria(&definition.rubric)[index];
+            let level = content.level(&key)?.to_owned();
+            Some(CriterionResult {
+                part: part.label().to_owned(),
+                criterion: criterion.criterion.clone(),
+                passed: criterion.passes(&level),
+                level,
+                comment: content.comment(&key).to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// Finds or starts the caller's submission for micro-credential `key` in a cohort,
@@ -248,7 +285,7 @@ async fn own_submission_by_key(
 
 /// Reads a submission the caller owns.
 #[cfg(feature = "ssr")]
-async fn own_submission(
+pub(crate) async fn own_submission(
     submission_id: i32,
 ) -> Result<
     (
@@ -292,7 +329,7 @@ pub async fn save_draft(
 }
 
 #[cfg(feature = "ssr")]
-async fn store_draft(
+pub(crate) async fn store_draft(
     user: &crate::auth::CurrentUser,
     db: &sea_orm::DatabaseConnection,
     submission: &crate::entities::submissions::Model,
@@ -320,43 +357,13 @@ async fn store_draft(
         Saved::Conflict(current) => Ok(SaveOutcome::Conflict {
             version: current.draft_version,
             saved_at: crate::local_time::format_in_zone(current.draft_saved_at, zone),
-            content: submission_store::decode(&current.draft_content),
+            fields: submission_store::decode(&current.draft_content).to_fields(),
         }),
         Saved::Closed(state) => fail(AppError::Conflict(format!(
             "This submission is {} now, so the draft cannot change. Your text is still in the page; copy anything you want to keep.",
             state.label(submission.attempts).to_lowercase()
         ))),
     }
-}
-
-/// Reads the composer's form fields into draft content.
-#[cfg(feature = "ssr")]
-fn content_from_fields(fields: &HashMap<String, String>) -> DraftContent {
-    let mut content = DraftContent::default();
-    for (name, value) in fields {
-        if let Some(index) = name
-            .strip_prefix("answer_")
-            .and_then(|index| index.parse::<usize>().ok())
-            .filter(|index| *index < 100)
-        {
-            if content.answers.len() <= index {
-                content.answers.resize(index + 1, String::new());
-            }
-            content.answers[index] = value.clone();
-        } else if let Some(index) = name
-            .strip_prefix("artifact_")
-            .and_then(|index| index.parse::<usize>().ok())
-            .filter(|index| *index < 100)
-        {
-            if content.artifacts.len() <= index {
-                content.artifacts.resize(index + 1, None);
-            }
-            content.artifacts[index] = value.parse().ok();
-        } else if name == "reflection" {
-            content.reflection = value.clone();
-        }
-    }
-    content
 }
 
 /// Saves the composer when it is posted without the browser script, then shows the
@@ -371,14 +378,12 @@ pub async fn save_draft_form(
     use crate::context::{fail, redirect_to};
     let (user, db, submission) = own_submission(submission_id).await?;
     let path = composer_path(&db, &submission).await?;
-    let content = content_from_fields(&fields);
+    let content = DraftContent::from_fields(&fields);
     // Leaving a field to click a button starts an autosave of the same text, which can
     // land just before this post; a stored draft equal to the posted one is no conflict.
     let outcome = store_draft(&user, &db, &submission, base_version, content.clone()).await?;
-    if let SaveOutcome::Conflict {
-        content: stored, ..
-    } = outcome
-        && stored.with_dismissed(&[]) != content
+    if let SaveOutcome::Conflict { fields: stored, .. } = outcome
+        && stored != content.to_fields()
     {
         return fail(AppError::Conflict(
             "This draft was saved from another tab or device after you opened this page, so your changes were not saved over it. Your text is still below: copy what you need, reload the page and paste it in.".into(),
@@ -684,6 +689,7 @@ pub async fn get_history(submission_id: i32) -> Result<SubmissionHistory, AppErr
                 })
                 .collect(),
             reflection_html: super::rich_text::to_html(&content.reflection),
+            results: results(row, &definition),
             definition,
         });
     }

@@ -278,12 +278,20 @@ async fn submit_once(
         }
         Err(error) => return Err(error),
     };
-    submissions::Entity::update_many()
+    let mut update = submissions::Entity::update_many()
         .col_expr(
             submissions::Column::State,
             Expr::value(SubmissionState::Submitted.name()),
         )
-        .col_expr(submissions::Column::Attempts, Expr::value(number))
+        .col_expr(submissions::Column::Attempts, Expr::value(number));
+    if submission.review_code.is_none() {
+        // Reviewers know the submission by this code alone, for every attempt.
+        update = update.col_expr(
+            submissions::Column::ReviewCode,
+            Expr::value(crate::review::store::new_code()),
+        );
+    }
+    update
         .filter(submissions::Column::Id.eq(submission_id))
         .exec(&txn)
         .await?;

@@ -220,6 +220,86 @@ impl TestApp {
             .id
     }
 
+    /// Records a submitted attempt of definition version `version_id` by `fellow`, in a
+    /// new cohort, and a first review of it by `reviewer`. Returns the review id.
+    pub async fn record_review(&self, version_id: i32, reviewer: i32, fellow: i32) -> i32 {
+        use app::entities::{microcredential_versions, reviews, submission_attempts, submissions};
+        use sea_orm::EntityTrait;
+        let version = microcredential_versions::Entity::find_by_id(version_id)
+            .one(&self.db)
+            .await
+            .unwrap()
+            .expect("the version exists");
+        let cohort = self
+            .create_cohort(&format!("Reviewed cohort {}", unique_suffix()))
+            .await;
+        let now = chrono::Utc::now();
+        let submission = submissions::ActiveModel {
+            cohort_id: Set(cohort),
+            fellow_user_id: Set(fellow),
+            microcredential_id: Set(version.microcredential_id),
+            state: Set("in_review".into()),
+            attempts: Set(1),
+            draft_version: Set(1),
+            draft_content: Set("{}".into()),
+            draft_saved_at: Set(now),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("create a submission");
+        let attempt = submission_attempts::ActiveModel {
+            submission_id: Set(submission.id),
+            number: Set(1),
+            microcredential_version_id: Set(version_id),
+            draft_version: Set(1),
+            content: Set("{}".into()),
+            submitted_at: Set(now),
+            late: Set(false),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("create an attempt");
+        reviews::ActiveModel {
+            submission_attempt_id: Set(attempt.id),
+            microcredential_version_id: Set(version_id),
+            reviewer_user_id: Set(reviewer),
+            fellow_user_id: Set(fellow),
+            kind: Set("first".into()),
+            state: Set("open".into()),
+            scores: Set("{}".into()),
+            draft_version: Set(1),
+            assigned_at: Set(now),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("create a review")
+        .id
+    }
+
+    /// Returns the id of the account with `email`.
+    pub async fn user_id(&self, email: &str) -> i32 {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        app::entities::users::Entity::find()
+            .filter(app::entities::users::Column::EmailNormalized.eq(email.to_lowercase()))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no account {email}"))
+            .id
+    }
+
+    /// Creates an account with `role` in `cohort` and returns a client signed in as it.
+    pub async fn signed_in_client_with_role(&self, cohort: i32, role: Role) -> reqwest::Client {
+        let email = format!("{}-{}@test.example", role.as_str(), unique_suffix());
+        self.create_user(&email, false, &[(cohort, role)]).await;
+        self.signed_in_client(&email).await
+    }
+
     /// Returns a client with its own cookie jar, signed in as `email` with [`TEST_PASSWORD`].
     pub async fn signed_in_client(&self, email: &str) -> reqwest::Client {
         let client = cookie_client();
