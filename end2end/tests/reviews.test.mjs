@@ -1,5 +1,6 @@
 // The reviewer workspace in the browser. A reviewer scores a submission with the
-// keyboard alone, closes the tab midway, comes back to the saved draft and finalizes.
+// keyboard alone, closes the tab midway, comes back to the saved draft and finalizes,
+// then scores in a rubric window of its own.
 // Staff pages for assignment and calibration are checked for accessibility, and no
 // reviewer page names a fellow.
 
@@ -101,6 +102,40 @@ describe('a reviewer scoring from the keyboard', () => {
     await second.page.getByText('Finalized. The decision, not yet').waitFor();
     await assertBlind(second.page, 'the page after finalizing');
     second.assertClean();
+  });
+
+  test('rubric window stays in step', async () => {
+    const view = await openPage(browser);
+    const { page, context } = view;
+    await signIn(page, server.url, 'reviewer@demo.tli-hub.test');
+    await page.goto(`${server.url}/reviews`);
+    await page.getByRole('link', { name: /^S-/ }).first().click();
+    await page.waitForURL(/\/reviews\/\d+$/);
+    await waitForHydration(page);
+
+    // Opening the rubric's own window hides the rubric here.
+    const [popup] = await Promise.all([
+      context.waitForEvent('page'),
+      page.getByRole('link', { name: 'Open the rubric in its own window' }).click(),
+    ]);
+    await popup.waitForLoadState('domcontentloaded');
+    await popup.locator('body[data-hydrated="true"]').waitFor({ timeout: 15_000 });
+    await page.locator('#rubric-pane').waitFor({ state: 'hidden' });
+    await page.getByText('The rubric is open in its own window.').waitFor();
+    assert.equal(await popup.locator('#evidence-pane').count(), 0, 'the rubric window shows the rubric alone');
+
+    // A level chosen there is saved, and the page shows it once that window closes.
+    const radio = popup.locator('fieldset.criterion').nth(2).locator('input[type=radio]').nth(1);
+    await radio.check();
+    await popup.locator('#autosave-status[data-status="saved"]').waitFor({ timeout: 10_000 });
+    await Promise.all([page.waitForEvent('load'), popup.close()]);
+    await page.locator('#rubric-pane').waitFor();
+    assert.equal(
+      await page.locator('fieldset.criterion').nth(2).locator('input[type=radio]').nth(1).isChecked(),
+      true,
+      'the page shows the level chosen in the rubric window',
+    );
+    view.assertClean();
   });
 
   test('staff pages are accessible', async () => {

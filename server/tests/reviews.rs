@@ -148,6 +148,29 @@ async fn submit(world: &World, reflection: &str) -> submission_attempts::Model {
         .attempt
 }
 
+/// Submits an empty draft for a new fellow of the world's cohort and returns the
+/// attempt.
+async fn submit_as_new_fellow(world: &World, email: &str) -> submission_attempts::Model {
+    let db = &world.app.db;
+    let fellow = world
+        .app
+        .create_user(email, false, &[(world.cohort, Role::Fellow)])
+        .await;
+    let submission = submission_store::open(db, world.cohort, fellow, world.credential.id)
+        .await
+        .unwrap();
+    submission_store::submit(
+        db,
+        submission.id,
+        submission.draft_version,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap()
+    .expect("the draft submits")
+    .attempt
+}
+
 /// Lists every criterion key of the template's communication rubric with its levels.
 async fn rubric(world: &World) -> Vec<(String, Vec<String>, String)> {
     let version = submission_store::current_version(&world.app.db, world.credential.id)
@@ -483,6 +506,15 @@ async fn earn_rule_releases_and_carries_forward(backend: Backend) {
         .unwrap();
     assert_eq!(mail.len(), 1, "the fellow is notified once");
     assert!(mail[0].subject.contains("decision"));
+    let link = format!("/submissions/{}", attempt.submission_id);
+    assert!(
+        mail[0]
+            .body
+            .lines()
+            .any(|line| line.contains("http") && line.ends_with(&link)),
+        "the link in the mail is absolute: {}",
+        mail[0].body
+    );
     // Saving after finalizing is refused and changes nothing.
     let closed = reviewer
         .post(world.app.url("/api/reviews/save"))
@@ -524,15 +556,44 @@ async fn earn_rule_releases_and_carries_forward(backend: Backend) {
             .contains("<ins>"),
         "{reflection_change}"
     );
+    // A lead may reopen only a carried-forward criterion, and doing so does not mark the
+    // review as started for its reviewer.
+    let lead = world.app.signed_in_client(LEAD).await;
+    let response = post_form_as(
+        &lead,
+        &world.app.url("/api/reviews/reopen"),
+        &[("review_id", &review.id.to_string()), ("key", "bogus_key")],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let carried_key = carried[0][0].as_str().unwrap().to_owned();
+    post_ok(
+        &lead,
+        &world,
+        "/api/reviews/reopen",
+        &[("review_id", &review.id.to_string()), ("key", &carried_key)],
+    )
+    .await;
+    let reopened = review_row(&world, review.id).await;
+    assert!(reopened.scores.contains(&carried_key));
+    assert_eq!(reopened.saved_at, None);
+    let carried_level = criteria
+        .iter()
+        .find(|(key, _, _)| *key == carried_key)
+        .map(|(_, _, passing)| passing.clone())
+        .unwrap();
     let saved = save(
         &reviewer,
         &world,
         review.id,
-        1,
-        json!({ format!("level_{first_key}"): first_passing }),
+        2,
+        json!({
+            format!("level_{first_key}"): first_passing,
+            format!("level_{carried_key}"): carried_level,
+        }),
     )
     .await;
-    assert_eq!(saved["Saved"]["version"], 2, "{saved}");
+    assert_eq!(saved["Saved"]["version"], 3, "{saved}");
     finalize_ok(&reviewer, &world, review.id).await;
     let state = submissions::Entity::find_by_id(second.submission_id)
         .one(db)
@@ -758,6 +819,60 @@ async fn double_scoring_reconciles_disagreement(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(originals, 2, "both original reviews are kept");
+
+    // The lead reconciled this attempt, so their anchor scores would not be independent.
+    let response = post_form_as(
+        &lead,
+        &world.app.url("/api/reviews/anchor"),
+        &[("attempt_id", &attempt.id.to_string())],
+    )
+    .await;
+    assert_eq!(response.status(), 409);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("You reviewed this attempt")
+    );
+
+    // Double scoring turned off after a first review is final releases that decision.
+    let waiting = submit_as_new_fellow(&world, "late-fellow@example.org").await;
+    let lone = store::assign(db, waiting.id, world.reviewer_id, world.lead_id)
+        .await
+        .unwrap();
+    save(
+        &one,
+        &world,
+        lone.id,
+        1,
+        Value::Object(passing_all("Well done.")),
+    )
+    .await;
+    finalize_ok(&one, &world, lone.id).await;
+    assert_eq!(
+        submission_attempts::Entity::find_by_id(waiting.id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .outcome,
+        None,
+        "the second review is still needed"
+    );
+    post_ok(
+        &lead,
+        &world,
+        "/api/reviews/settings",
+        &[("turnaround_days", "10"), ("kappa_percent", "60")],
+    )
+    .await;
+    let released = submission_attempts::Entity::find_by_id(waiting.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(released.outcome.as_deref(), Some("earned"));
     world.app.stop().await;
 }
 
@@ -767,15 +882,35 @@ async fn calibration_measures_agreement(backend: Backend) {
     let attempt = submit(&world, "Reflection").await;
     let criteria = rubric(&world).await;
 
-    // Staff record the agreed scores on an anchor.
+    // Live work never becomes an anchor.
     let lead = world.app.signed_in_client(LEAD).await;
-    post_ok(
-        &lead,
-        &world,
-        "/api/reviews/anchor",
-        &[("attempt_id", &attempt.id.to_string())],
-    )
-    .await;
+    let anchor_form = [("attempt_id", attempt.id.to_string())];
+    let anchor_fields: Vec<(&str, &str)> = anchor_form
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    let response = post_form_as(&lead, &world.app.url("/api/reviews/anchor"), &anchor_fields).await;
+    assert_eq!(response.status(), 409);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Only decided attempts")
+    );
+
+    // Once decided, staff record the agreed scores on it as an anchor.
+    let decider = store::assign(db, attempt.id, world.second_id, world.lead_id)
+        .await
+        .unwrap();
+    let second = world.app.signed_in_client(SECOND_REVIEWER).await;
+    let mut passing_all = serde_json::Map::new();
+    for (key, _, passing) in &criteria {
+        passing_all.insert(format!("level_{key}"), json!(passing));
+    }
+    save(&second, &world, decider.id, 1, Value::Object(passing_all)).await;
+    finalize_ok(&second, &world, decider.id).await;
+    post_ok(&lead, &world, "/api/reviews/anchor", &anchor_fields).await;
     let anchor = review_of_kind(&world, "anchor").await;
     let mut agreed = serde_json::Map::new();
     for (key, _, passing) in &criteria {
@@ -785,29 +920,7 @@ async fn calibration_measures_agreement(backend: Backend) {
     finalize_ok(&lead, &world, anchor.id).await;
 
     // A live review waits until the reviewer has scored the anchor.
-    let second_attempt = {
-        let other = world
-            .app
-            .create_user(
-                "other-fellow@example.org",
-                false,
-                &[(world.cohort, Role::Fellow)],
-            )
-            .await;
-        let submission = submission_store::open(db, world.cohort, other, world.credential.id)
-            .await
-            .unwrap();
-        submission_store::submit(
-            db,
-            submission.id,
-            submission.draft_version,
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap()
-        .unwrap()
-        .attempt
-    };
+    let second_attempt = submit_as_new_fellow(&world, "other-fellow@example.org").await;
     let live = store::assign(db, second_attempt.id, world.reviewer_id, world.lead_id)
         .await
         .unwrap();

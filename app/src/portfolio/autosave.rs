@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// The form's field values, named without the `fields[…]` wrapper.
 pub type Fields = BTreeMap<String, String>;
 
-/// What a form saves into.
+/// The record a form saves into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AutosaveTarget {
     /// A fellow's submission draft, by submission id.
@@ -94,7 +94,7 @@ pub fn AutosaveStatus(
         <p id="autosave-status" class="autosave-status" role="status" aria-live="polite" data-status="saved">
             {status}
         </p>
-        <section id="conflict" class="notice notice-error conflict" role="alert" aria-labelledby="conflict-heading" hidden>
+        <section id="conflict" class="notice notice-error conflict" role="alert" aria-labelledby="conflict-heading" tabindex="-1" hidden>
             <h2 id="conflict-heading">"This was changed in another tab or device"</h2>
             <p>"Nothing has been overwritten. Compare the two versions and choose which to keep."</p>
             <div id="conflict-fields"></div>
@@ -182,6 +182,7 @@ mod browser {
         SignedOut,
         Failed(String),
         Restored,
+        Conflict,
     }
 
     struct Inner {
@@ -212,7 +213,7 @@ mod browser {
         inner: Rc<RefCell<Inner>>,
     }
 
-    /// Returns the start of every `localStorage` key that holds unsent changes to the
+    /// Returns the start of every `localStorage` key that contains unsent changes to the
     /// target.
     fn key_prefix(target: AutosaveTarget) -> String {
         match target {
@@ -266,7 +267,7 @@ mod browser {
             self.inner.borrow().key.clone()
         }
 
-        /// Every `fields[…]` control of the form.
+        /// Lists every `fields[…]` control of the form.
         fn controls(&self) -> Vec<web_sys::Element> {
             let Ok(list) = self
                 .inner
@@ -363,6 +364,10 @@ mod browser {
                     "restored",
                     "Restored changes that had not reached the server; saving them now.".to_owned(),
                 ),
+                Status::Conflict => (
+                    "conflict",
+                    "Not saved: this was changed in another tab or device. Choose a version in the panel shown.".to_owned(),
+                ),
             };
             line.set_attribute("data-status", name).ok();
             line.set_text_content(Some(&text));
@@ -412,8 +417,12 @@ mod browser {
             }
             if let Some(panel) = document.get_element_by_id("conflict") {
                 panel.remove_attribute("hidden").ok();
+                panel.scroll_into_view();
+                if let Some(panel) = panel.dyn_ref::<web_sys::HtmlElement>() {
+                    panel.focus().ok();
+                }
             }
-            self.status(Status::Unsaved);
+            self.status(Status::Conflict);
         }
 
         /// Settles a conflict: keep this tab's work (saved over the newer version on

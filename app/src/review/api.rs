@@ -37,7 +37,7 @@ pub fn done_message(code: &str) -> Option<&'static str> {
     })
 }
 
-/// Which reviews the queue lists.
+/// The reviews a queue page lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum QueueShow {
     Open,
@@ -101,7 +101,7 @@ pub struct Queue {
 /// Reviews shown on one queue page.
 pub const QUEUE_PAGE: u64 = 50;
 
-/// An artifact as a reviewer sees it, without the fellow's file name.
+/// An artifact as shown to a reviewer, without the fellow's file name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BlindArtifact {
     pub position: usize,
@@ -160,7 +160,7 @@ pub struct ReviewPage {
     pub reflection_html: String,
     /// Criteria that passed in the previous attempt: key and level.
     pub carried: Vec<(String, String)>,
-    /// What changed since the previous attempt, for a resubmission.
+    /// Changes since the previous attempt, for a resubmission.
     pub changes: Vec<Change>,
     pub others: Vec<OtherReview>,
     pub previous_review: Option<i32>,
@@ -168,9 +168,11 @@ pub struct ReviewPage {
     /// Whether the caller is a lead reviewer: staff who reconcile and reopen criteria.
     pub lead: bool,
     pub identity: Option<Identity>,
-    /// What finalizing would decide now: `None` while something blocks it.
+    /// The decision finalizing would record now, earned or not; `None` while something
+    /// blocks it.
     pub outcome_if_final: Option<bool>,
-    pub blockers: Vec<String>,
+    /// Blockers of finalizing: the criterion's key and the message.
+    pub blockers: Vec<(String, String)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -201,7 +203,7 @@ mod server {
         Utc::now().date_naive()
     }
 
-    /// The signed-in caller who may review, with the database.
+    /// Returns the signed-in caller who may review, with the database.
     pub async fn reviewer() -> Result<(CurrentUser, DatabaseConnection), AppError> {
         let actor = current_actor();
         authorize(&actor, Action::ReviewSubmissions)
@@ -321,12 +323,15 @@ mod server {
         base_version: i32,
         mut content: ReviewContent,
     ) -> Result<SaveOutcome, AppError> {
-        if let Some((field, message)) = content.too_long() {
-            return fail(AppError::Invalid { field, message });
-        }
         let definition = store::definition_of(db, review.microcredential_version_id)
             .await
             .map_err(db_failure)?;
+        if let Some((field, length)) = content.too_long() {
+            return fail(AppError::Invalid {
+                field: super::super::content::form_name(field),
+                message: ReviewContent::too_long_message(&definition.rubric, field, length),
+            });
+        }
         check_levels(&definition, &content).map_err(crate::context::reject)?;
         content.reopened = store::decode(&review.scores).reopened;
         let zone = crate::portfolio::evidence_api::viewer_zone(user);
@@ -754,10 +759,16 @@ mod server {
         let content = store::decode(&review.scores);
         let effective = store::effective(&content, &carried);
         let scores = effective.scores(&definition.rubric);
-        let blockers: Vec<String> = super::super::scoring::missing(&definition.rubric, &scores)
-            .into_iter()
-            .map(|item| item.message)
-            .collect();
+        let blockers: Vec<(String, String)> =
+            super::super::scoring::missing(&definition.rubric, &scores)
+                .into_iter()
+                .map(|item| {
+                    (
+                        super::super::content::criterion_key(item.part, item.index),
+                        item.message,
+                    )
+                })
+                .collect();
         let outcome_if_final = blockers
             .is_empty()
             .then(|| super::super::scoring::earned(&definition.rubric, &scores));
@@ -918,7 +929,11 @@ pub async fn finalize_review(review_id: i32, version: i32) -> Result<(), AppErro
     let review = server::own_review(&db, &user, review_id).await?;
     let state = app_state()?;
     let (_, next) = server::neighbours(&db, &user, &review).await?;
-    match finalize(&db, &state.mail, review_id, version).await {
+    let notifier = super::store::Notifier {
+        settings: &state.mail,
+        public_url: &state.public_url,
+    };
+    match finalize(&db, &notifier, review_id, version).await {
         Ok(outcome) => {
             server::audit(
                 &db,
@@ -960,20 +975,33 @@ pub async fn reopen_criterion(review_id: i32, key: String) -> Result<(), AppErro
             ReviewState::parse(&review.state).unwrap_or(ReviewState::Final),
         )));
     }
+    let (attempt, _) = super::store::attempt_and_submission(&db, review.submission_attempt_id)
+        .await
+        .map_err(db_failure)?
+        .ok_or_else(server::not_assigned)?;
+    let definition = super::store::definition_of(&db, review.microcredential_version_id)
+        .await
+        .map_err(db_failure)?;
+    let carried = super::store::carried_forward(&db, &attempt, &definition.rubric)
+        .await
+        .map_err(db_failure)?;
+    if !carried.contains_key(&key) {
+        return fail(AppError::invalid(
+            "key",
+            "Only a criterion carried forward from the previous attempt can be reopened. Reload the review to see which are.",
+        ));
+    }
     let mut content = super::store::decode(&review.scores);
     if !content.reopened.contains(&key) {
         content.reopened.push(key.clone());
     }
-    match super::store::save(&db, review_id, review.draft_version, &content)
+    if !super::store::store_reopened(&db, &review, &content)
         .await
         .map_err(db_failure)?
     {
-        super::store::Saved::Stored { .. } => {}
-        _ => {
-            return fail(AppError::Conflict(
-                "The reviewer saved at the same moment. Try again.".into(),
-            ));
-        }
+        return fail(AppError::Conflict(
+            "The reviewer saved at the same moment. Reload the review and reopen the criterion again.".into(),
+        ));
     }
     server::audit(
         &db,

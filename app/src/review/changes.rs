@@ -11,22 +11,32 @@ pub fn word_diff(old: &str, new: &str) -> Option<String> {
     }
     let diff = TextDiff::from_words(old, new);
     let mut html = String::new();
+    // Runs of removed or added words are wrapped whole, with a hidden word that screen
+    // readers announce, and a removed run is set apart from the added run after it.
+    let mut open: Option<ChangeTag> = None;
+    let close = |html: &mut String, tag: Option<ChangeTag>| match tag {
+        Some(ChangeTag::Delete) => html.push_str("</del> "),
+        Some(ChangeTag::Insert) => html.push_str("</ins>"),
+        _ => {}
+    };
     for change in diff.iter_all_changes() {
-        let text = escape(change.value());
-        match change.tag() {
-            ChangeTag::Equal => html.push_str(&text),
-            ChangeTag::Delete => {
-                html.push_str("<del>");
-                html.push_str(&text);
-                html.push_str("</del>");
+        let tag = change.tag();
+        if open != Some(tag) {
+            close(&mut html, open);
+            match tag {
+                ChangeTag::Delete => {
+                    html.push_str("<del><span class=\"visually-hidden\">removed: </span>")
+                }
+                ChangeTag::Insert => {
+                    html.push_str("<ins><span class=\"visually-hidden\">added: </span>")
+                }
+                ChangeTag::Equal => {}
             }
-            ChangeTag::Insert => {
-                html.push_str("<ins>");
-                html.push_str(&text);
-                html.push_str("</ins>");
-            }
+            open = Some(tag);
         }
+        html.push_str(&escape(change.value()));
     }
+    close(&mut html, open);
     Some(html)
 }
 
@@ -45,7 +55,12 @@ mod tests {
     fn changed_words_are_marked_and_escaped() {
         assert_eq!(word_diff("same", "same"), None);
         let html = word_diff("We met <weekly>.", "We met every <week>.").unwrap();
-        assert!(html.contains("<ins>every</ins>"), "{html}");
+        assert!(html.contains("added: </span>every"), "{html}");
+        let replaced = word_diff("Our team planned", "My goal planned").unwrap();
+        assert!(
+            replaced.contains("</del> <ins>"),
+            "removed and added words stay apart: {replaced}"
+        );
         assert!(html.contains("&lt;"), "{html}");
         assert!(!html.contains("<week"), "{html}");
     }

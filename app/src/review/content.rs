@@ -90,19 +90,30 @@ impl ReviewContent {
         content
     }
 
-    /// Names the first field longer than the limit, with a message.
-    pub fn too_long(&self) -> Option<(String, String)> {
+    /// Returns the first field longer than [`COMMENT_MAX_CHARS`] with its length in
+    /// characters.
+    pub fn too_long(&self) -> Option<(&str, usize)> {
         self.fields.iter().find_map(|(name, value)| {
             let length = value.chars().count();
-            (length > COMMENT_MAX_CHARS).then(|| {
-                (
-                    form_name(name),
-                    format!(
-                        "This comment has {length} characters; the limit is {COMMENT_MAX_CHARS}. Shorten it and save again."
-                    ),
+            (length > COMMENT_MAX_CHARS).then_some((name.as_str(), length))
+        })
+    }
+
+    /// Describes an over-long field for the person who typed it, naming the criterion.
+    pub fn too_long_message(rubric: &Rubric, field: &str, length: usize) -> String {
+        let place = criteria(rubric)
+            .into_iter()
+            .find(|(_, _, key)| comment_field(key) == field)
+            .map(|(part, index, _)| {
+                format!(
+                    "The comment on “{}”",
+                    part.criteria(rubric)[index].criterion
                 )
             })
-        })
+            .unwrap_or_else(|| "The overall feedback".to_owned());
+        format!(
+            "{place} has {length} characters; the limit is {COMMENT_MAX_CHARS}. Shorten it and save again."
+        )
     }
 
     /// Reads the levels and comments in the rubric's order, for the earn rule.
@@ -179,8 +190,24 @@ mod tests {
             "comment_reflection_1".into(),
             "x".repeat(COMMENT_MAX_CHARS + 1),
         );
-        let (field, message) = content.too_long().unwrap();
-        assert_eq!(field, "fields[comment_reflection_1]");
-        assert!(message.contains("20000"), "{message}");
+        let (field, length) = content.too_long().unwrap();
+        assert_eq!(field, "comment_reflection_1");
+        assert_eq!(length, COMMENT_MAX_CHARS + 1);
+        let rubric = Rubric {
+            reflection: vec![
+                Criterion {
+                    criterion: "Names a change".into(),
+                    levels: vec!["Pass".into(), "Not Yet".into()],
+                    passing_level: "Pass".into(),
+                };
+                2
+            ],
+            ..Rubric::default()
+        };
+        let message = ReviewContent::too_long_message(&rubric, field, length);
+        assert!(
+            message.starts_with("The comment on “Names a change” has 20001"),
+            "{message}"
+        );
     }
 }

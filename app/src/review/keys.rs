@@ -90,17 +90,24 @@ mod browser {
         }
     }
 
-    /// Shows the rubric beside the submission, or hides it while the rubric has a
-    /// window of its own.
-    fn place_rubric() {
-        let popped = storage()
+    fn rubric_away() -> bool {
+        storage()
             .and_then(|storage| storage.get_item(RUBRIC_OPEN).ok().flatten())
-            .is_some();
-        if let Some(split) = by_id("review-split") {
-            if popped {
-                split.set_attribute("data-rubric-away", "true").ok();
-            } else {
-                split.remove_attribute("data-rubric-away").ok();
+            .is_some()
+    }
+
+    /// Hides the rubric here while it has a window of its own. When that window closes,
+    /// the page reloads, so the rubric shown here has the scores saved there.
+    fn place_rubric() {
+        let Some(split) = by_id("review-split") else {
+            return;
+        };
+        let hidden = split.has_attribute("data-rubric-away");
+        if rubric_away() {
+            split.set_attribute("data-rubric-away", "true").ok();
+        } else if hidden {
+            if let Some(window) = web_sys::window() {
+                window.location().reload().ok();
             }
         }
     }
@@ -137,7 +144,9 @@ mod browser {
             &window,
             "storage",
             move |event: web_sys::StorageEvent| match event.key().as_deref() {
-                Some(CURRENT) => {
+                // Only a rubric window and the page it belongs to follow each other;
+                // other tabs stay on their own submissions.
+                Some(CURRENT) if rubric_only || rubric_away() => {
                     if let Some(id) = event.new_value().and_then(|id| id.parse::<i32>().ok())
                         && id != review_id
                     {
@@ -171,6 +180,14 @@ mod browser {
                 80
             };
             listen(&button.into(), "click", move |_: web_sys::Event| zoom(step));
+        }
+        if let Some(button) = by_id("rubric-here") {
+            listen(&button.into(), "click", |_: web_sys::Event| {
+                if let Some(storage) = storage() {
+                    storage.remove_item(RUBRIC_OPEN).ok();
+                }
+                place_rubric();
+            });
         }
         // Opening the rubric's own window hides it here.
         if let Some(link) = by_id("rubric-window") {
@@ -223,7 +240,9 @@ mod browser {
                 }
                 return;
             }
-            if typing {
+            // While the rubric has its own window, scoring keys belong to that window.
+            if typing || (!rubric_only && rubric_away() && "jkcosf123456789".contains(key.as_str()))
+            {
                 return;
             }
             let focus_criterion = |index: usize| {

@@ -547,7 +547,7 @@ mod server {
             .collect();
         let criteria = by_criterion
             .into_iter()
-            .filter_map(|(key, levels)| row(criterion_label(&key), levels))
+            .filter_map(|(label, levels)| row(label, levels))
             .collect();
         Ok(CalibrationView {
             anchors: anchor_items,
@@ -556,18 +556,6 @@ mod server {
             criteria,
             threshold: settings.kappa_threshold,
         })
-    }
-
-    /// Names a criterion key for people, such as "Part 2, criterion 1".
-    pub fn criterion_label(key: &str) -> String {
-        let (part, index) = key.rsplit_once('_').unwrap_or((key, "0"));
-        let part = match part {
-            "overview" => "Part 1",
-            "artifacts" => "Part 2",
-            _ => "Part 3",
-        };
-        let number = index.parse::<usize>().map_or(1, |index| index + 1);
-        format!("{part}, criterion {number}")
     }
 }
 
@@ -667,15 +655,28 @@ pub async fn save_review_settings(
                 .map_err(db_failure)?;
         }
     }
+    // Attempts that waited only for a second review now need none.
+    let state = crate::context::app_state()?;
+    let notifier = super::store::Notifier {
+        settings: &state.mail,
+        public_url: &state.public_url,
+    };
+    let released = super::store::settle_single_scored(&db, &notifier)
+        .await
+        .map_err(db_failure)?;
     super::api::server_audit(
         &db,
         &user,
         crate::audit_actions::REVIEW_SETTINGS_CHANGED,
         "review settings".into(),
-        format!("turnaround {days} business days, kappa threshold {kappa}%"),
+        format!(
+            "turnaround {days} business days, kappa threshold {kappa}%, {released} decision(s) released"
+        ),
     )
     .await;
-    redirect_to("/reviews/manage?done=settings");
+    redirect_to(&format!(
+        "/reviews/manage?done=settings&released={released}"
+    ));
     Ok(())
 }
 
@@ -778,13 +779,14 @@ pub async fn reconcile(attempt_id: i32) -> Result<(), AppError> {
 /// staff record the agreed scores.
 #[server(prefix = "/api", endpoint = "reviews/anchor")]
 pub async fn make_anchor(attempt_id: i32) -> Result<(), AppError> {
+    use super::store::AnchorRejection;
     use crate::context::{db_failure, fail, redirect_to};
     let (user, db) = super::api::server_staff().await?;
     match super::store::create_anchor(&db, attempt_id, user.id)
         .await
         .map_err(db_failure)?
     {
-        Some(review) => {
+        Ok(review) => {
             super::api::server_audit(
                 &db,
                 &user,
@@ -796,6 +798,14 @@ pub async fn make_anchor(attempt_id: i32) -> Result<(), AppError> {
             redirect_to(&super::review_path(review.id));
             Ok(())
         }
-        None => fail(AppError::NotFound("There is no such attempt.".into())),
+        Err(AnchorRejection::NotFound) => fail(AppError::NotFound(
+            "There is no such attempt. Reload the calibration page and choose one from its list.".into(),
+        )),
+        Err(AnchorRejection::NotDecided) => fail(AppError::Conflict(
+            "Only decided attempts can become anchors, so that live work is never used for calibration. Choose one from the list of decided submissions.".into(),
+        )),
+        Err(AnchorRejection::AlreadyReviewed) => fail(AppError::Conflict(
+            "You reviewed this attempt yourself, so your anchor scores would not be independent. Ask another lead reviewer to make it an anchor, or choose another attempt.".into(),
+        )),
     }
 }

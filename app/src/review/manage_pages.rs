@@ -20,6 +20,9 @@ pub fn ManageReviewsPage() -> impl IntoView {
         .and_then(|page| page.parse::<u64>().ok())
         .unwrap_or(1);
     let done = query_param("done").and_then(|code| super::api::done_message(&code));
+    let released = query_param("released")
+        .filter(|count| count != "0")
+        .map(|count| format!("{count} attempt(s) waited only for a second review; their decisions were released to the fellows."));
     let balanced = query_param("balanced").map(|assigned| {
         let unassigned = query_param("unassigned").unwrap_or_default();
         match unassigned.as_str() {
@@ -40,6 +43,7 @@ pub fn ManageReviewsPage() -> impl IntoView {
         <p><a href="/reviews/calibration">"Calibration and reviewer agreement"</a></p>
         {done.map(|message| view! { <SuccessNotice>{message}</SuccessNotice> })}
         {balanced.map(|message| view! { <SuccessNotice>{message}</SuccessNotice> })}
+        {released.map(|message| view! { <SuccessNotice>{message}</SuccessNotice> })}
         <FormErrorNotice error=other_error fields=&[]/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
@@ -57,6 +61,15 @@ pub fn ManageReviewsPage() -> impl IntoView {
 
 #[component]
 fn ManageView(data: ManageView, settings_error: Option<AppError>) -> impl IntoView {
+    // A rejected settings form comes back with everything the lead entered.
+    let posted = settings_error
+        .as_ref()
+        .and_then(|_| crate::ui::posted_for(&SaveReviewSettings::url(), &[]));
+    let shown = |name: &str, saved: String| crate::ui::shown_value(&posted, name, saved);
+    let ticked = |name: &str, saved: bool| match &posted {
+        Some(form) => form.value(name).is_some(),
+        None => saved,
+    };
     let on_time = match data.turnaround.released {
         0 => "No decisions released yet.".to_owned(),
         released => format!(
@@ -170,19 +183,19 @@ fn ManageView(data: ManageView, settings_error: Option<AppError>) -> impl IntoVi
             <FormErrorNotice error=settings_error.clone() fields=&["turnaround_days", "kappa_percent", "holidays"]/>
             <form method="post" action=SaveReviewSettings::url() class="stacked-form">
                 <label for="turnaround_days">"Turnaround target, in business days"</label>
-                <input id="turnaround_days" name="turnaround_days" inputmode="numeric" value=data.turnaround_days.to_string() aria-describedby="turnaround-hint"/>
+                <input id="turnaround_days" name="turnaround_days" inputmode="numeric" value=shown("turnaround_days", data.turnaround_days.to_string()) aria-describedby="turnaround-hint turnaround_days-error"/>
                 <p id="turnaround-hint" class="hint">"Reviews are due this many business days after the fellow submits."</p>
                 <crate::ui::FieldError id="turnaround_days-error" message=field_message(&settings_error, "turnaround_days")/>
                 <label for="holidays">"Holidays that do not count"</label>
-                <textarea id="holidays" name="holidays" rows="2" aria-describedby="holidays-hint">{crate::ui::textarea_text(&data.holidays)}</textarea>
+                <textarea id="holidays" name="holidays" rows="2" aria-describedby="holidays-hint holidays-error">{crate::ui::textarea_text(&shown("holidays", data.holidays.clone()))}</textarea>
                 <p id="holidays-hint" class="hint">"Dates as year-month-day, separated by commas, such as 2027-05-31."</p>
                 <crate::ui::FieldError id="holidays-error" message=field_message(&settings_error, "holidays")/>
                 <label class="checkbox">
-                    <input type="checkbox" name="exclude_own_cohort" checked=data.exclude_own_cohort/>
+                    <input type="checkbox" name="exclude_own_cohort" checked=ticked("exclude_own_cohort", data.exclude_own_cohort)/>
                     " Keep reviewers from fellows of a cohort where they are a fellow or facilitator. Coaches never review fellows of the cohorts they coach."
                 </label>
                 <label for="kappa_percent">"Flag reviewers whose calibration kappa is below (in hundredths)"</label>
-                <input id="kappa_percent" name="kappa_percent" inputmode="numeric" value=data.kappa_percent.to_string()/>
+                <input id="kappa_percent" name="kappa_percent" inputmode="numeric" value=shown("kappa_percent", data.kappa_percent.to_string()) aria-describedby="kappa_percent-error"/>
                 <crate::ui::FieldError id="kappa_percent-error" message=field_message(&settings_error, "kappa_percent")/>
                 <fieldset>
                     <legend>"Double scoring: two independent reviews, reconciled by a lead when they disagree"</legend>
@@ -190,7 +203,7 @@ fn ManageView(data: ManageView, settings_error: Option<AppError>) -> impl IntoVi
                         let id = format!("double-{}", credential.key);
                         view! {
                             <label class="checkbox" for=id.clone()>
-                                <input type="checkbox" id=id.clone() name=format!("double[{}]", credential.key) checked=credential.double_scoring/>
+                                <input type="checkbox" id=id.clone() name=format!("double[{}]", credential.key) checked=ticked(&format!("double[{}]", credential.key), credential.double_scoring)/>
                                 {format!(" {}", credential.title)}
                             </label>
                         }
@@ -245,7 +258,7 @@ fn AgreementTable(rows: Vec<AgreementRow>, caption: &'static str, threshold: f64
                             <th scope="row">{row.label}{row.flagged.then(|| format!(" (below {threshold:.2})"))}</th>
                             <td>{row.items}</td>
                             <td>
-                                <span class="bar" aria-hidden="true"><span style=format!("width: {percent}%")></span></span>
+                                <meter min="0" max="100" low="60" optimum="100" value=percent.to_string() aria-hidden="true"></meter>
                                 {format!(" {percent}%")}
                             </td>
                             <td>{row.kappa.map_or_else(|| "undefined (one level only)".to_owned(), |kappa| format!("{kappa:.2}"))}</td>

@@ -139,7 +139,11 @@ pub fn ReviewRoutePage() -> impl IntoView {
     let id = use_params_map()
         .with_untracked(|params| params.get("id").and_then(|id| id.parse::<i32>().ok()));
     let Some(review_id) = id else {
-        return view! { <ErrorNotice error=AppError::NotFound("There is no such review.".into())/> }.into_any();
+        return view! {
+            <leptos_meta::Title text="Review"/>
+            <p><a href="/reviews">"← Review queue"</a></p>
+            <ErrorNotice error=AppError::NotFound("There is no such review. Open one from your review queue.".into())/>
+        }.into_any();
     };
     let rubric_only = query_param("pane").as_deref() == Some("rubric");
     let confirm = query_param("confirm").is_some();
@@ -225,6 +229,12 @@ fn ReviewView(
             <p class="notice">"The fellow withdrew this submission to keep working on it. It needs no scores now; what you saved is kept below."</p>
         })}
         {(page.lead && !rubric_only).then(|| view! { <IdentityPanel page=page.clone() error=reveal_error.clone()/> })}
+        {(!rubric_only).then(|| view! {
+            <p id="rubric-away" class="notice rubric-away">
+                "The rubric is open in its own window. "
+                <button type="button" id="rubric-here" class="link-button">"Show it here instead"</button>
+            </p>
+        })}
         <div id="review-split" class="review-split" data-rubric-only=rubric_only.then_some("true")>
             {evidence}
             <RubricPane page=page.clone() confirm/>
@@ -236,18 +246,22 @@ fn ReviewView(
 
 #[component]
 fn IdentityPanel(page: ReviewPage, error: Option<AppError>) -> impl IntoView {
+    let id_text = page.review_id.to_string();
+    let posted = crate::ui::posted_for(&RevealIdentity::url(), &[("review_id", id_text.as_str())]);
+    let reason = crate::ui::shown_value(&posted, "reason", String::new());
+    let failed = error.is_some();
     match page.identity {
         Some(identity) => view! {
             <p class="notice">{format!("Identity, revealed to you: {} <{}>", identity.name, identity.email)}</p>
         }.into_any(),
         None => view! {
-            <details class="reveal">
+            <details class="reveal" open=failed>
                 <summary>"Reveal who this is (lead reviewers, recorded in the audit log)"</summary>
-                <FormErrorNotice error=error fields=&["reason"]/>
+                <FormErrorNotice error=error fields=&[]/>
                 <form method="post" action=RevealIdentity::url()>
-                    <input type="hidden" name="review_id" value=page.review_id.to_string()/>
+                    <input type="hidden" name="review_id" value=id_text/>
                     <label for="reveal-reason">"Why do you need to know?"</label>
-                    <textarea id="reveal-reason" name="reason" rows="2" required=true minlength="10"></textarea>
+                    <textarea id="reveal-reason" name="reason" rows="2" required=true minlength="10" maxlength="1000">{crate::ui::textarea_text(&reason)}</textarea>
                     <button type="submit" class="secondary">"Reveal identity"</button>
                 </form>
             </details>
@@ -351,6 +365,11 @@ fn ArtifactView(artifact: BlindArtifact, code: String) -> impl IntoView {
 #[component]
 fn RubricPane(page: ReviewPage, confirm: bool) -> impl IntoView {
     let id_text = page.review_id.to_string();
+    // After a rejected post without the browser script, the form shows what was posted.
+    let posted = crate::ui::posted_for(&SaveReviewForm::url(), &[("review_id", id_text.as_str())]);
+    let shown = move |field: &str, saved: &str| {
+        crate::ui::shown_value(&posted, &form_name(field), saved.to_owned())
+    };
     let editable = page.editable;
     let rubric = page.definition.rubric.clone();
     let mut parts: Vec<(super::scoring::Part, Vec<(usize, String)>)> = Vec::new();
@@ -361,11 +380,12 @@ fn RubricPane(page: ReviewPage, confirm: bool) -> impl IntoView {
         }
     }
     let reconcile = page.kind == ReviewKind::Reconcile;
+    let lead_may_reopen = page.lead && page.state == ReviewState::Open;
     let heading = if reconcile { "Reconcile" } else { "Rubric" };
     let reopen_forms = page
         .carried
         .iter()
-        .filter(|(key, _)| page.lead && editable && !page.content.reopened.contains(key))
+        .filter(|(key, _)| lead_may_reopen && !page.content.reopened.contains(key))
         .map(|(key, _)| {
             view! {
                 <form id=format!("reopen-{key}") method="post" action=ReopenCriterion::url() hidden=true>
@@ -389,8 +409,8 @@ fn RubricPane(page: ReviewPage, confirm: bool) -> impl IntoView {
                     let criterion = part.criteria(&page.definition.rubric)[index].clone();
                     let carried = page.carried.iter().find(|(carried, _)| *carried == key).map(|(_, level)| level.clone());
                     let locked = carried.is_some() && !page.content.reopened.contains(&key);
-                    let chosen = page.content.level(&key).map(str::to_owned);
-                    let comment = page.content.comment(&key).to_owned();
+                    let chosen = Some(shown(&level_field(&key), page.content.level(&key).unwrap_or(""))).filter(|level| !level.is_empty());
+                    let comment = shown(&comment_field(&key), page.content.comment(&key));
                     let comment_id = format!("comment-{key}");
                     let label = criterion.criterion.clone();
                     let others = page.others.iter().map(|other| {
@@ -413,7 +433,7 @@ fn RubricPane(page: ReviewPage, confirm: bool) -> impl IntoView {
                                 let level = carried.clone().unwrap_or_default();
                                 view! {
                                     <p class="carried">{format!("Carried forward: passed as “{level}” in attempt {}.", page.attempt - 1)}</p>
-                                    {(page.lead && editable).then(|| view! {
+                                    {lead_may_reopen.then(|| view! {
                                         <button type="submit" form=format!("reopen-{key}") class="secondary">"Reopen for scoring"</button>
                                     })}
                                 }.into_any()
@@ -447,6 +467,7 @@ fn RubricPane(page: ReviewPage, confirm: bool) -> impl IntoView {
                                 id=comment_id
                                 name=form_name(&comment_field(&key))
                                 rows="3"
+                                maxlength=super::content::COMMENT_MAX_CHARS.to_string()
                                 readonly=!editable
                                 data-label=format!("{label}: comment")
                             >{crate::ui::textarea_text(&comment)}</textarea>
@@ -456,10 +477,13 @@ fn RubricPane(page: ReviewPage, confirm: bool) -> impl IntoView {
             }
         })
         .collect_view();
+    let decides = page.kind.live();
     let outcome = match page.outcome_if_final {
-        Some(true) => "Finalizing now records: earned. Every criterion passes.".to_owned(),
-        Some(false) => "Finalizing now records: not yet. The fellow gets your per-criterion comments and may resubmit.".to_owned(),
-        None => format!("{} thing(s) to do before finalizing.", page.blockers.len()),
+        Some(true) if decides => "Finalizing now records: earned. Every criterion passes.".to_owned(),
+        Some(false) if decides => "Finalizing now records: not yet. The fellow gets your per-criterion comments and may resubmit.".to_owned(),
+        Some(true) => "Finalizing now records these levels: every criterion passes.".to_owned(),
+        Some(false) => "Finalizing now records these levels: some criteria do not pass.".to_owned(),
+        None => format!("{} thing(s) to do before finalizing:", page.blockers.len()),
     };
     let release_note = match page.kind {
         ReviewKind::Calibration => {
@@ -484,26 +508,13 @@ fn RubricPane(page: ReviewPage, confirm: bool) -> impl IntoView {
                 />
             })}
             {reopen_forms}
-            <form id=RUBRIC_FORM_ID method="post" action=SaveReviewForm::url() class="rubric">
-                <input type="hidden" name="review_id" value=id_text.clone()/>
-                <input type="hidden" name="base_version" value=page.version.to_string()/>
-                {criteria_view}
-                <label for="overall-feedback"><h3 class="label-heading">"Overall feedback to the fellow"</h3></label>
-                <textarea id="overall-feedback" name=form_name(super::content::FEEDBACK) rows="5" readonly=!editable data-label="Overall feedback">{crate::ui::textarea_text(page.content.feedback())}</textarea>
-                {editable.then(|| view! {
-                    <div class="form-actions">
-                        <button type="submit" name="then" value="save" class="secondary">"Save"</button>
-                        <button type="submit" name="then" value="finalize" id="finalize">"Finalize…"</button>
-                    </div>
-                })}
-            </form>
             {(editable && confirm).then(|| view! {
                 <section id="confirm" class="panel" aria-labelledby="confirm-heading">
                     <h3 id="confirm-heading">"Finalize this review?"</h3>
                     <p>{outcome.clone()}</p>
-                    <p class="hint">{release_note}</p>
                     {if page.blockers.is_empty() {
                         view! {
+                            <p class="hint">{release_note}</p>
                             <form method="post" action=FinalizeReview::url()>
                                 <input type="hidden" name="review_id" value=id_text.clone()/>
                                 <input type="hidden" name="version" value=page.version.to_string()/>
@@ -515,13 +526,27 @@ fn RubricPane(page: ReviewPage, confirm: bool) -> impl IntoView {
                     } else {
                         view! {
                             <ul class="findings blockers">
-                                {page.blockers.iter().map(|blocker| view! { <li>{blocker.clone()}</li> }).collect_view()}
+                                {page.blockers.iter().enumerate().map(|(index, (key, message))| view! {
+                                    <li><a href=format!("#criterion-{key}") autofocus=index == 0>{message.clone()}</a></li>
+                                }).collect_view()}
                             </ul>
-                            <a href=review_path(page.review_id)>"Back to scoring"</a>
                         }.into_any()
                     }}
                 </section>
             })}
+            <form id=RUBRIC_FORM_ID method="post" action=SaveReviewForm::url() class="rubric">
+                <input type="hidden" name="review_id" value=id_text.clone()/>
+                <input type="hidden" name="base_version" value=page.version.to_string()/>
+                {criteria_view}
+                <label for="overall-feedback"><h3 class="label-heading">"Overall feedback to the fellow"</h3></label>
+                <textarea id="overall-feedback" name=form_name(super::content::FEEDBACK) rows="5" maxlength=super::content::COMMENT_MAX_CHARS.to_string() readonly=!editable data-label="Overall feedback">{crate::ui::textarea_text(&shown(super::content::FEEDBACK, page.content.feedback()))}</textarea>
+                {editable.then(|| view! {
+                    <div class="form-actions">
+                        <button type="submit" name="then" value="save" class="secondary">"Save"</button>
+                        <button type="submit" name="then" value="finalize" id="finalize">"Finalize…"</button>
+                    </div>
+                })}
+            </form>
         </section>
     }
 }

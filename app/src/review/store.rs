@@ -94,6 +94,28 @@ pub fn new_code() -> String {
     format!("S-{body}")
 }
 
+/// Stores a lead's reopened criteria in `content` when the review is still open at the
+/// version `review` was read at. Leaves `saved_at` alone, so the reviewer's queue does
+/// not show the review as started. Returns whether it was stored.
+pub async fn store_reopened(
+    db: &impl ConnectionTrait,
+    review: &reviews::Model,
+    content: &ReviewContent,
+) -> Result<bool, DbErr> {
+    let result = reviews::Entity::update_many()
+        .col_expr(reviews::Column::Scores, Expr::value(encode(content)))
+        .col_expr(
+            reviews::Column::DraftVersion,
+            Expr::col(reviews::Column::DraftVersion).add(1),
+        )
+        .filter(reviews::Column::Id.eq(review.id))
+        .filter(reviews::Column::DraftVersion.eq(review.draft_version))
+        .filter(reviews::Column::State.eq(ReviewState::Open.name()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// Reads an attempt with its submission.
 pub async fn attempt_and_submission(
     db: &impl ConnectionTrait,
@@ -513,13 +535,10 @@ fn attempts_with_review(
     query.to_owned()
 }
 
-/// Attempts waiting for a decision that lack a first review, or a second one when the
-/// micro-credential is double scored, oldest first. An attempt without an outcome is
-/// always its submission's latest, since a fellow cannot submit again before the
-/// decision.
-pub fn needing_reviewers() -> sea_orm::Select<submission_attempts::Entity> {
-    use sea_orm::sea_query::{Condition, Query};
-    let double_submissions = Query::select()
+/// Selects the ids of submissions whose micro-credential is double scored, or not.
+fn submissions_scored(double: bool) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::Query;
+    Query::select()
         .column(submissions::Column::Id)
         .from(submissions::Entity)
         .and_where(
@@ -527,11 +546,20 @@ pub fn needing_reviewers() -> sea_orm::Select<submission_attempts::Entity> {
                 Query::select()
                     .column(microcredentials::Column::Id)
                     .from(microcredentials::Entity)
-                    .and_where(microcredentials::Column::DoubleScoring.eq(true))
+                    .and_where(microcredentials::Column::DoubleScoring.eq(double))
                     .to_owned(),
             ),
         )
-        .to_owned();
+        .to_owned()
+}
+
+/// Attempts waiting for a decision that lack a first review, or a second one when the
+/// micro-credential is double scored, oldest first. An attempt without an outcome is
+/// always its submission's latest, since a fellow cannot submit again before the
+/// decision.
+pub fn needing_reviewers() -> sea_orm::Select<submission_attempts::Entity> {
+    use sea_orm::sea_query::Condition;
+    let double_submissions = submissions_scored(true);
     submission_attempts::Entity::find()
         .filter(submission_attempts::Column::Outcome.is_null())
         .filter(
@@ -708,11 +736,18 @@ pub enum Finalized {
     Recorded,
 }
 
+/// Mail settings for decisions, and the address their links start with.
+pub struct Notifier<'a> {
+    pub settings: &'a crate::mail::MailSettings,
+    /// The address people use to reach TLI Hub, without a trailing slash.
+    pub public_url: &'a str,
+}
+
 /// Finalizes review `review_id` as saved at `version`, applying the earn rule, then
 /// releases the decision when the attempt's reviews allow it.
 pub async fn finalize(
     db: &DatabaseConnection,
-    mail: &crate::mail::MailSettings,
+    mail: &Notifier<'_>,
     review_id: i32,
     version: i32,
 ) -> Result<Finalized, FinalizeError> {
@@ -831,6 +866,49 @@ pub async fn finalize(
     Ok(outcome)
 }
 
+/// Releases the decision of every attempt that waits only for a second review that its
+/// micro-credential no longer needs, because staff turned double scoring off after the
+/// first review was final. Returns how many were released.
+pub async fn settle_single_scored(
+    db: &DatabaseConnection,
+    mail: &Notifier<'_>,
+) -> Result<usize, DbErr> {
+    let single_submissions = submissions_scored(false);
+    let stranded = submission_attempts::Entity::find()
+        .filter(submission_attempts::Column::Outcome.is_null())
+        .filter(submission_attempts::Column::SubmissionId.in_subquery(single_submissions))
+        .filter(
+            submission_attempts::Column::Id.in_subquery(attempts_with_review(
+                ReviewKind::First,
+                Some(ReviewState::Final),
+            )),
+        )
+        .filter(
+            submission_attempts::Column::Id
+                .not_in_subquery(attempts_with_review(ReviewKind::Second, None)),
+        )
+        .all(db)
+        .await?;
+    let mut released = 0;
+    for attempt in stranded {
+        let Some(first) = reviews::Entity::find()
+            .filter(reviews::Column::SubmissionAttemptId.eq(attempt.id))
+            .filter(reviews::Column::Kind.eq(ReviewKind::First.name()))
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let earned = first.earned.unwrap_or(false);
+        let txn = db.begin().await?;
+        release(&txn, &attempt, &decode(&first.scores), earned).await?;
+        txn.commit().await?;
+        notify_fellow(db, mail, &attempt, earned).await?;
+        released += 1;
+    }
+    Ok(released)
+}
+
 /// Returns whether two reviews give every criterion the same level.
 pub fn agree(rubric: &Rubric, first: &ReviewContent, second: &ReviewContent) -> bool {
     criteria(rubric)
@@ -906,8 +984,15 @@ async fn release(
             .unwrap_or(chrono_tz::UTC),
         None => chrono_tz::UTC,
     };
-    let days = business_days_between(
+    // Counting starts on the first working day on or after the submission, as due
+    // dates do, so a decision on its due date is exactly on target.
+    let start = due_date(
         attempt.submitted_at.with_timezone(&zone).date_naive(),
+        0,
+        &settings.holidays,
+    );
+    let days = business_days_between(
+        start,
         now.with_timezone(&zone).date_naive(),
         &settings.holidays,
     );
@@ -952,7 +1037,7 @@ async fn release(
 
 async fn notify_fellow(
     db: &DatabaseConnection,
-    mail: &crate::mail::MailSettings,
+    mail: &Notifier<'_>,
     attempt: &submission_attempts::Model,
     earned: bool,
 ) -> Result<(), DbErr> {
@@ -979,12 +1064,12 @@ async fn notify_fellow(
             .to_owned()
     };
     let body = format!(
-        "Hello {},\n\nThe reviewers have decided on attempt {} of your submission for {title}.\n\n{verdict}\n\nRead the decision and feedback: /submissions/{}\n",
-        fellow.display_name, attempt.number, submission.id
+        "Hello {},\n\nThe reviewers have decided on attempt {} of your submission for {title}.\n\n{verdict}\n\nRead the decision and feedback: {}/submissions/{}\n",
+        fellow.display_name, attempt.number, mail.public_url, submission.id
     );
     crate::mail::send(
         db,
-        mail,
+        mail.settings,
         &fellow.email,
         &format!("A decision on your submission for {title}"),
         &body,
@@ -1145,15 +1230,27 @@ pub async fn agreed_anchors(
         .collect())
 }
 
-/// Makes attempt `attempt_id` an anchor, with an anchor review for `staff` to record the
-/// agreed scores in. Returns the anchor review.
+/// The reason an attempt cannot become an anchor.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AnchorRejection {
+    NotFound,
+    /// Only decided attempts become anchors, so live work is never calibration material.
+    NotDecided,
+    /// The staff member already reviewed the attempt, so their anchor scores would not
+    /// be independent (and one person has one review of an attempt).
+    AlreadyReviewed,
+}
+
+/// Makes decided attempt `attempt_id` an anchor, with an anchor review for `staff` to
+/// record the agreed scores in. Returns the anchor review; for an existing anchor, its
+/// review.
 pub async fn create_anchor(
     db: &DatabaseConnection,
     attempt_id: i32,
     staff: i32,
-) -> Result<Option<reviews::Model>, DbErr> {
+) -> Result<Result<reviews::Model, AnchorRejection>, DbErr> {
     let Some((attempt, submission)) = attempt_and_submission(db, attempt_id).await? else {
-        return Ok(None);
+        return Ok(Err(AnchorRejection::NotFound));
     };
     let txn = db.begin().await?;
     let existing = calibration_anchors::Entity::find()
@@ -1165,7 +1262,22 @@ pub async fn create_anchor(
             Some(id) => reviews::Entity::find_by_id(id).one(&txn).await?,
             None => None,
         };
-        return Ok(review);
+        return Ok(review.ok_or(AnchorRejection::NotFound));
+    }
+    let decided = matches!(
+        attempt.outcome.as_deref().and_then(SubmissionState::parse),
+        Some(SubmissionState::Earned | SubmissionState::NotYet)
+    );
+    if !decided {
+        return Ok(Err(AnchorRejection::NotDecided));
+    }
+    let reviewed = reviews::Entity::find()
+        .filter(reviews::Column::SubmissionAttemptId.eq(attempt_id))
+        .filter(reviews::Column::ReviewerUserId.eq(staff))
+        .count(&txn)
+        .await?;
+    if reviewed > 0 {
+        return Ok(Err(AnchorRejection::AlreadyReviewed));
     }
     let review = new_review(
         &attempt,
@@ -1189,7 +1301,7 @@ pub async fn create_anchor(
     .insert(&txn)
     .await?;
     txn.commit().await?;
-    Ok(Some(review))
+    Ok(Ok(review))
 }
 
 /// Gives `reviewer` a calibration review of every agreed anchor they have not scored.
@@ -1288,45 +1400,60 @@ pub async fn calibration_pending(
     Ok(open > 0)
 }
 
-/// Pairs of levels for agreement: (reviewer, criterion key, reviewer's level, agreed
-/// level), one per criterion of every final calibration review.
+/// Pairs of levels for agreement, one per criterion of every final calibration review:
+/// the reviewer, the criterion named with its micro-credential, the reviewer's level and
+/// the agreed level.
 pub async fn calibration_pairs(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<(i32, String, String, String)>, DbErr> {
     let anchors = agreed_anchors(db).await?;
+    if anchors.is_empty() {
+        return Ok(Vec::new());
+    }
+    let attempt_ids: Vec<i32> = anchors
+        .iter()
+        .map(|(anchor, _)| anchor.submission_attempt_id)
+        .collect();
+    let versions: HashMap<i32, i32> = submission_attempts::Entity::find()
+        .filter(submission_attempts::Column::Id.is_in(attempt_ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|attempt| (attempt.id, attempt.microcredential_version_id))
+        .collect();
+    let mut definitions: HashMap<i32, Definition> = HashMap::new();
+    for version in versions.values() {
+        if !definitions.contains_key(version) {
+            definitions.insert(*version, definition_of(db, *version).await?);
+        }
+    }
     let agreed: HashMap<i32, ReviewContent> = anchors
         .into_iter()
         .map(|(anchor, content)| (anchor.submission_attempt_id, content))
         .collect();
-    if agreed.is_empty() {
-        return Ok(Vec::new());
-    }
     let finals = reviews::Entity::find()
         .filter(reviews::Column::Kind.eq(ReviewKind::Calibration.name()))
         .filter(reviews::Column::State.eq(ReviewState::Final.name()))
-        .filter(
-            reviews::Column::SubmissionAttemptId.is_in(agreed.keys().copied().collect::<Vec<_>>()),
-        )
+        .filter(reviews::Column::SubmissionAttemptId.is_in(attempt_ids))
         .all(db)
         .await?;
     let mut pairs = Vec::new();
     for review in finals {
-        let Some(anchor) = agreed.get(&review.submission_attempt_id) else {
+        let (Some(anchor), Some(definition)) = (
+            agreed.get(&review.submission_attempt_id),
+            versions
+                .get(&review.submission_attempt_id)
+                .and_then(|version| definitions.get(version)),
+        ) else {
             continue;
         };
         let content = decode(&review.scores);
-        for (key, _) in anchor
-            .fields
-            .iter()
-            .filter(|(name, _)| name.starts_with("level_"))
-        {
-            let criterion = key.trim_start_matches("level_").to_owned();
-            if let (Some(mine), Some(theirs)) =
-                (content.level(&criterion), anchor.level(&criterion))
-            {
+        for (part, index, key) in criteria(&definition.rubric) {
+            let criterion = &part.criteria(&definition.rubric)[index];
+            if let (Some(mine), Some(theirs)) = (content.level(&key), anchor.level(&key)) {
                 pairs.push((
                     review.reviewer_user_id,
-                    criterion,
+                    format!("{}: {}", definition.title, criterion.criterion),
                     mine.to_owned(),
                     theirs.to_owned(),
                 ));
