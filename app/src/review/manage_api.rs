@@ -702,6 +702,14 @@ pub async fn assign_review(attempt_id: i32, reviewer_id: String) -> Result<(), A
                 format!("attempt {attempt_id} to user {reviewer}, {}", review.kind),
             )
             .await;
+            let state = crate::context::app_state()?;
+            let notifier = super::store::Notifier {
+                settings: &state.mail,
+                public_url: &state.public_url,
+            };
+            super::store::notify_assigned(&db, &notifier, reviewer, 1)
+                .await
+                .map_err(db_failure)?;
             redirect_to("/reviews/manage?done=assigned");
             Ok(())
         }
@@ -726,6 +734,16 @@ pub async fn balance_reviews() -> Result<(), AppError> {
     let outcome = super::store::balance(&db, user.id)
         .await
         .map_err(db_failure)?;
+    let state = crate::context::app_state()?;
+    let notifier = super::store::Notifier {
+        settings: &state.mail,
+        public_url: &state.public_url,
+    };
+    for (reviewer, count) in &outcome.by_reviewer {
+        super::store::notify_assigned(&db, &notifier, *reviewer, *count)
+            .await
+            .map_err(db_failure)?;
+    }
     super::api::server_audit(
         &db,
         &user,

@@ -459,6 +459,8 @@ pub async fn reviewers(db: &impl ConnectionTrait) -> Result<Vec<i32>, DbErr> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Balanced {
     pub assigned: usize,
+    /// Reviews assigned, by reviewer.
+    pub by_reviewer: BTreeMap<i32, usize>,
     /// Attempts no eligible reviewer could take.
     pub unassigned: usize,
 }
@@ -510,6 +512,7 @@ pub async fn balance(db: &DatabaseConnection, assigned_by: i32) -> Result<Balanc
             match assign(db, attempt_id, reviewer, assigned_by).await {
                 Ok(_) => {
                     *load.entry(reviewer).or_default() += 1;
+                    *outcome.by_reviewer.entry(reviewer).or_default() += 1;
                     outcome.assigned += 1;
                 }
                 Err(AssignError::Db(error)) => return Err(error),
@@ -1075,6 +1078,36 @@ async fn notify_fellow(
         &body,
     )
     .await
+}
+
+/// Tells a reviewer that `count` reviews were assigned to them. The message names no
+/// submission, so it reveals nobody; the queue lists them by code.
+pub async fn notify_assigned(
+    db: &DatabaseConnection,
+    mail: &Notifier<'_>,
+    reviewer: i32,
+    count: usize,
+) -> Result<(), DbErr> {
+    let Some(user) = crate::entities::users::Entity::find_by_id(reviewer)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let subject = match count {
+        1 => "A submission to review".to_owned(),
+        _ => format!("{count} submissions to review"),
+    };
+    let body = format!(
+        "Hello {},\n\n{} assigned to you in TLI Hub. Your review queue lists each by its code, with the date it is due:\n{}/reviews\n",
+        user.display_name,
+        match count {
+            1 => "A submission was".to_owned(),
+            _ => format!("{count} submissions were"),
+        },
+        mail.public_url
+    );
+    crate::mail::send(db, mail.settings, &user.email, &subject, &body).await
 }
 
 /// Returns the fellow's attempt to draft while it waits for a decision, so they can keep
