@@ -74,14 +74,28 @@ impl AppError {
     }
 }
 
+/// On the server, a body that cannot be decoded is the caller's malformed request.
+#[cfg(feature = "ssr")]
+fn undecodable(detail: String) -> AppError {
+    crate::context::reject(AppError::invalid(
+        "",
+        format!("The request was malformed ({detail}). Reload the page and try again."),
+    ))
+}
+
+/// In the browser, a reply that cannot be decoded did not arrive whole.
+#[cfg(not(feature = "ssr"))]
+fn undecodable(detail: String) -> AppError {
+    AppError::Network(detail)
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Request(detail) | ServerFnErrorErr::Deserialization(detail) => {
-                AppError::Network(detail)
-            }
+            ServerFnErrorErr::Deserialization(detail) => undecodable(detail),
+            ServerFnErrorErr::Request(detail) => AppError::Network(detail),
             ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
                 let error = AppError::invalid(
                     "",

@@ -662,6 +662,29 @@ async fn concurrent_saves_never_overwrite(backend: Backend) {
     assert_eq!(stale["Conflict"]["version"], 2);
     assert!(!review_row(&world, review.id).await.scores.contains("Stale"));
 
+    // Malformed bodies are rejected as such, not as server failures.
+    for (path, body) in [
+        (
+            "/api/reviews/save",
+            r#"{"review_id":1,"base_version":"x","fields":{}}"#,
+        ),
+        (
+            "/api/autosave",
+            r#"{"target":{"Review":1},"base_version":1}"#,
+        ),
+        ("/api/autosave", "not json"),
+    ] {
+        let response = tab_one
+            .post(world.app.url(path))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{path} {body}");
+        assert!(response.text().await.unwrap().contains("malformed"));
+    }
+
     // The rubric is edited while the review is open: the review keeps its version.
     let before = review.microcredential_version_id;
     let version = submission_store::current_version(db, world.credential.id)
