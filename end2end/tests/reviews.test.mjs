@@ -124,6 +124,20 @@ describe('a reviewer scoring from the keyboard', () => {
     await page.getByText('The rubric is open in its own window.').waitFor();
     assert.equal(await popup.locator('#evidence-pane').count(), 0, 'the rubric window shows the rubric alone');
 
+    // Another tab on another submission leaves the pair where it is.
+    const mainUrl = page.url();
+    const popupUrl = popup.url();
+    const other = await context.newPage();
+    await other.goto(`${server.url}/reviews?show=done`);
+    await other.getByRole('link', { name: /^S-/ }).first().click();
+    await other.waitForURL(/\/reviews\/\d+$/);
+    await other.locator('body[data-hydrated="true"]').waitFor({ timeout: 15_000 });
+    await other.waitForTimeout(1_000);
+    assert.equal(page.url(), mainUrl, 'the page stays on its submission');
+    assert.equal(popup.url(), popupUrl, 'the rubric window stays on its submission');
+    assert.equal(await other.locator('#rubric-pane').isVisible(), true, 'the other tab shows its own rubric');
+    await other.close();
+
     // A level chosen there is saved, and the page shows it once that window closes.
     const radio = popup.locator('fieldset.criterion').nth(2).locator('input[type=radio]').nth(1);
     await radio.check();

@@ -577,6 +577,10 @@ async fn earn_rule_releases_and_carries_forward(backend: Backend) {
     let reopened = review_row(&world, review.id).await;
     assert!(reopened.scores.contains(&carried_key));
     assert_eq!(reopened.saved_at, None);
+    assert_eq!(
+        reopened.draft_version, 1,
+        "the reviewer's next save is no conflict"
+    );
     let carried_level = criteria
         .iter()
         .find(|(key, _, _)| *key == carried_key)
@@ -586,14 +590,14 @@ async fn earn_rule_releases_and_carries_forward(backend: Backend) {
         &reviewer,
         &world,
         review.id,
-        2,
+        1,
         json!({
             format!("level_{first_key}"): first_passing,
             format!("level_{carried_key}"): carried_level,
         }),
     )
     .await;
-    assert_eq!(saved["Saved"]["version"], 3, "{saved}");
+    assert_eq!(saved["Saved"]["version"], 2, "{saved}");
     finalize_ok(&reviewer, &world, review.id).await;
     let state = submissions::Entity::find_by_id(second.submission_id)
         .one(db)

@@ -326,13 +326,13 @@ mod server {
         let definition = store::definition_of(db, review.microcredential_version_id)
             .await
             .map_err(db_failure)?;
+        check_levels(&definition, &content).map_err(crate::context::reject)?;
         if let Some((field, length)) = content.too_long() {
             return fail(AppError::Invalid {
                 field: super::super::content::form_name(field),
                 message: ReviewContent::too_long_message(&definition.rubric, field, length),
             });
         }
-        check_levels(&definition, &content).map_err(crate::context::reject)?;
         content.reopened = store::decode(&review.scores).reopened;
         let zone = crate::portfolio::evidence_api::viewer_zone(user);
         match store::save(db, review.id, base_version, &content)

@@ -1,5 +1,5 @@
-//! Keyboard shortcuts on the review page, image zoom, and keeping a rubric opened in
-//! its own window on the same submission as the page it came from.
+//! Keyboard shortcuts on the review page, and keeping a rubric opened in its own window
+//! on the same submission as the page it came from.
 
 use leptos::prelude::*;
 
@@ -20,10 +20,11 @@ mod browser {
     use wasm_bindgen::closure::Closure;
     use web_sys::{Element, HtmlElement, KeyboardEvent};
 
-    /// The `localStorage` key holding the submission both windows show.
-    const CURRENT: &str = "tli-review-current";
-    /// The `localStorage` key present while a rubric window is open.
-    const RUBRIC_OPEN: &str = "tli-rubric-window";
+    /// The `sessionStorage` key of the pairing between a page and its rubric window. Each
+    /// tab keeps its own, so only the paired windows follow each other.
+    const PAIR: &str = "tli-rubric-pair";
+    /// The value a rubric window leaves in the pairing's `localStorage` entry as it goes.
+    const CLOSED: &str = "closed";
 
     fn document() -> web_sys::Document {
         web_sys::window()
@@ -70,45 +71,34 @@ mod browser {
         }
     }
 
-    /// Scales every zoomable image by `step` percent of its current size, between a
-    /// quarter and eight times its fitted width. Whole percents keep float formatting
-    /// out of the bundle.
-    fn zoom(step: u32) {
-        for image in all("img.zoomable") {
-            let Ok(image) = image.dyn_into::<HtmlElement>() else {
-                continue;
-            };
-            let current = image
-                .get_attribute("data-zoom")
-                .and_then(|zoom| zoom.parse::<u32>().ok())
-                .unwrap_or(100);
-            let next = (current * step / 100).clamp(25, 800);
-            let text = next.to_string();
-            image.set_attribute("data-zoom", &text).ok();
-            image.style().set_property("width", &(text + "%")).ok();
-            image.style().set_property("max-width", "none").ok();
-        }
+    fn session() -> Option<web_sys::Storage> {
+        web_sys::window()?.session_storage().ok().flatten()
     }
 
-    fn rubric_away() -> bool {
-        storage()
-            .and_then(|storage| storage.get_item(RUBRIC_OPEN).ok().flatten())
-            .is_some()
+    /// Returns this tab's pairing with a rubric window, if it has one.
+    fn pairing() -> Option<String> {
+        session()?.get_item(PAIR).ok().flatten()
     }
 
-    /// Hides the rubric here while it has a window of its own. When that window closes,
-    /// the page reloads, so the rubric shown here has the scores saved there.
-    fn place_rubric() {
-        let Some(split) = by_id("review-split") else {
-            return;
-        };
-        let hidden = split.has_attribute("data-rubric-away");
-        if rubric_away() {
-            split.set_attribute("data-rubric-away", "true").ok();
-        } else if hidden {
-            if let Some(window) = web_sys::window() {
-                window.location().reload().ok();
+    /// Returns the `localStorage` entry where paired windows post the submission they
+    /// show.
+    fn pair_key(pair: &str) -> String {
+        format!("tli-pair-{pair}")
+    }
+
+    /// Ends this tab's pairing and reloads, so the rubric shown here has the latest
+    /// saved scores.
+    fn unpair() {
+        if let Some(pair) = pairing() {
+            if let Some(storage) = storage() {
+                storage.remove_item(&pair_key(&pair)).ok();
             }
+            if let Some(session) = session() {
+                session.remove_item(PAIR).ok();
+            }
+        }
+        if let Some(window) = web_sys::window() {
+            window.location().reload().ok();
         }
     }
 
@@ -129,43 +119,75 @@ mod browser {
         let criteria = all("fieldset.criterion");
         let current = Rc::new(Cell::new(None::<usize>));
 
-        // Both windows follow the submission the other moves to.
-        if let Some(storage) = storage() {
-            storage.set_item(CURRENT, &review_id.to_string()).ok();
-            if rubric_only {
-                storage.set_item(RUBRIC_OPEN, "1").ok();
+        // A rubric window learns its pairing from its address and keeps it for the
+        // submissions it moves to.
+        if rubric_only
+            && let Some(pair) = web_sys::window()
+                .and_then(|window| window.location().search().ok())
+                .and_then(|query| {
+                    query
+                        .split(['?', '&'])
+                        .find_map(|part| part.strip_prefix("pair=").map(str::to_owned))
+                })
+            && let Some(session) = session()
+        {
+            session.set_item(PAIR, &pair).ok();
+        }
+        let pair = pairing();
+        if let (Some(pair), Some(storage)) = (&pair, storage()) {
+            storage
+                .set_item(&pair_key(pair), &review_id.to_string())
+                .ok();
+            if !rubric_only && let Some(split) = by_id("review-split") {
+                split.set_attribute("data-rubric-away", "true").ok();
             }
         }
-        if !rubric_only {
-            place_rubric();
-        }
         let window: web_sys::EventTarget = web_sys::window().expect("a window").into();
-        listen(
-            &window,
-            "storage",
-            move |event: web_sys::StorageEvent| match event.key().as_deref() {
-                // Only a rubric window and the page it belongs to follow each other;
-                // other tabs stay on their own submissions.
-                Some(CURRENT) if rubric_only || rubric_away() => {
-                    if let Some(id) = event.new_value().and_then(|id| id.parse::<i32>().ok())
-                        && id != review_id
-                    {
-                        let path = crate::review::review_path(id);
-                        go(&if rubric_only {
-                            format!("{path}?pane=rubric")
-                        } else {
-                            path
-                        });
+        // The pairing is read when an event arrives, because a page pairs only when
+        // its rubric window is opened.
+        listen(&window, "storage", move |event: web_sys::StorageEvent| {
+            let Some(key) = pairing().map(|pair| pair_key(&pair)) else {
+                return;
+            };
+            if event.key().as_deref() != Some(key.as_str()) {
+                return;
+            }
+            let value = event.new_value().unwrap_or_default();
+            if value == CLOSED && !rubric_only {
+                // A rubric window moving to another submission passes through "closed"
+                // too, so the page waits before treating it as gone.
+                let check = Closure::once_into_js(move || {
+                    let still_closed = storage()
+                        .and_then(|storage| storage.get_item(&key).ok().flatten())
+                        .is_none_or(|value| value == CLOSED);
+                    if still_closed {
+                        unpair();
                     }
+                });
+                if let Some(window) = web_sys::window() {
+                    window
+                        .set_timeout_with_callback_and_timeout_and_arguments_0(
+                            check.unchecked_ref(),
+                            1_500,
+                        )
+                        .ok();
                 }
-                Some(RUBRIC_OPEN) if !rubric_only => place_rubric(),
-                _ => {}
-            },
-        );
-        if rubric_only {
-            listen(&window, "pagehide", |_: web_sys::Event| {
+            } else if let Ok(id) = value.parse::<i32>()
+                && id != review_id
+            {
+                let path = crate::review::review_path(id);
+                go(&if rubric_only {
+                    format!("{path}?pane=rubric")
+                } else {
+                    path
+                });
+            }
+        });
+        if rubric_only && let Some(pair) = pair {
+            let key = pair_key(&pair);
+            listen(&window, "pagehide", move |_: web_sys::Event| {
                 if let Some(storage) = storage() {
-                    storage.remove_item(RUBRIC_OPEN).ok();
+                    storage.set_item(&key, CLOSED).ok();
                 }
             });
         }
@@ -173,29 +195,30 @@ mod browser {
         if let Some(button) = by_id("show-shortcuts") {
             listen(&button.into(), "click", |_: web_sys::Event| toggle_help());
         }
-        for button in all("[data-zoom]") {
-            let step = if button.get_attribute("data-zoom").as_deref() == Some("in") {
-                125
-            } else {
-                80
-            };
-            listen(&button.into(), "click", move |_: web_sys::Event| zoom(step));
-        }
         if let Some(button) = by_id("rubric-here") {
-            listen(&button.into(), "click", |_: web_sys::Event| {
-                if let Some(storage) = storage() {
-                    storage.remove_item(RUBRIC_OPEN).ok();
-                }
-                place_rubric();
-            });
+            listen(&button.into(), "click", |_: web_sys::Event| unpair());
         }
-        // Opening the rubric's own window hides it here.
+        // Opening the rubric's own window pairs it with this tab and hides it here.
         if let Some(link) = by_id("rubric-window") {
-            listen(&link.into(), "click", |_: web_sys::Event| {
-                if let Some(storage) = storage() {
-                    storage.set_item(RUBRIC_OPEN, "1").ok();
+            let target = link.clone();
+            listen(&target.into(), "click", move |_: web_sys::Event| {
+                let pair = format!("{:x}", (js_sys::Math::random() * 4_294_967_296.0) as u64);
+                if let Some(session) = session() {
+                    session.set_item(PAIR, &pair).ok();
                 }
-                place_rubric();
+                if let Some(storage) = storage() {
+                    storage
+                        .set_item(&pair_key(&pair), &review_id.to_string())
+                        .ok();
+                }
+                let href = format!(
+                    "{}?pane=rubric&pair={pair}",
+                    crate::review::review_path(review_id)
+                );
+                link.set_attribute("href", &href).ok();
+                if let Some(split) = by_id("review-split") {
+                    split.set_attribute("data-rubric-away", "true").ok();
+                }
             });
         }
         // Focusing anything inside a criterion makes it the current one.
@@ -241,7 +264,8 @@ mod browser {
                 return;
             }
             // While the rubric has its own window, scoring keys belong to that window.
-            if typing || (!rubric_only && rubric_away() && "jkcosf123456789".contains(key.as_str()))
+            if typing
+                || (!rubric_only && pairing().is_some() && "jkcosf123456789".contains(key.as_str()))
             {
                 return;
             }
@@ -301,14 +325,6 @@ mod browser {
                 }
                 "e" => {
                     focus("#evidence-pane");
-                    true
-                }
-                "+" | "=" => {
-                    zoom(125);
-                    true
-                }
-                "-" => {
-                    zoom(80);
                     true
                 }
                 "n" => click("a[rel=next]"),

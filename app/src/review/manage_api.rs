@@ -418,7 +418,10 @@ mod server {
         })
     }
 
-    pub async fn calibration(db: &DatabaseConnection) -> Result<CalibrationView, AppError> {
+    pub async fn calibration(
+        db: &DatabaseConnection,
+        staff: i32,
+    ) -> Result<CalibrationView, AppError> {
         let settings = store::settings(db).await.map_err(db_failure)?;
         let anchors = calibration_anchors::Entity::find()
             .order_by_asc(calibration_anchors::Column::Id)
@@ -447,8 +450,16 @@ mod server {
                 .await
                 .map_err(db_failure)?
         };
+        // Attempts the caller reviewed are left out: their anchor scores would not be
+        // independent.
+        let reviewed_by_caller = sea_orm::sea_query::Query::select()
+            .column(reviews::Column::SubmissionAttemptId)
+            .from(reviews::Entity)
+            .and_where(reviews::Column::ReviewerUserId.eq(staff))
+            .to_owned();
         let candidates_rows = submission_attempts::Entity::find()
             .filter(submission_attempts::Column::Outcome.is_in(["earned", "not_yet"]))
+            .filter(submission_attempts::Column::Id.not_in_subquery(reviewed_by_caller))
             .order_by_desc(submission_attempts::Column::DecidedAt)
             .limit(30)
             .all(db)
@@ -528,16 +539,20 @@ mod server {
             })
         };
         let mut by_reviewer: BTreeMap<i32, Vec<(String, String)>> = BTreeMap::new();
-        let mut by_criterion: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        // Criteria keep the rubric's order, micro-credential by micro-credential.
+        let mut by_criterion: Vec<(String, Vec<(String, String)>)> = Vec::new();
         for (reviewer, criterion, mine, agreed) in pairs {
             by_reviewer
                 .entry(reviewer)
                 .or_default()
                 .push((mine.clone(), agreed.clone()));
-            by_criterion
-                .entry(criterion)
-                .or_default()
-                .push((mine, agreed));
+            match by_criterion
+                .iter_mut()
+                .find(|(label, _)| *label == criterion)
+            {
+                Some((_, levels)) => levels.push((mine, agreed)),
+                None => by_criterion.push((criterion, vec![(mine, agreed)])),
+            }
         }
         let reviewers = by_reviewer
             .into_iter()
@@ -570,8 +585,8 @@ pub async fn get_manage(#[server(default)] page: u64) -> Result<ManageView, AppE
 /// Reads calibration anchors and reviewers' agreement with them.
 #[server(prefix = "/api", endpoint = "reviews/calibration", input = GetUrl)]
 pub async fn get_calibration() -> Result<CalibrationView, AppError> {
-    let (_, db) = super::api::server_staff().await?;
-    server::calibration(&db).await
+    let (user, db) = super::api::server_staff().await?;
+    server::calibration(&db, user.id).await
 }
 
 /// Saves the program's review settings and which micro-credentials are double scored.

@@ -35,7 +35,8 @@ pub fn ManageReviewsPage() -> impl IntoView {
     let settings_error = posted_error::<SaveReviewSettings>();
     let other_error = posted_error::<AssignReview>()
         .or_else(posted_error::<Reconcile>)
-        .or_else(posted_error::<BalanceReviews>);
+        .or_else(posted_error::<BalanceReviews>)
+        .or_else(posted_error::<SaveReviewSettings>);
     let view_data = Resource::new(move || page, get_manage);
     view! {
         <leptos_meta::Title text="Reviewing"/>

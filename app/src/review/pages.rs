@@ -142,6 +142,7 @@ pub fn ReviewRoutePage() -> impl IntoView {
         return view! {
             <leptos_meta::Title text="Review"/>
             <p><a href="/reviews">"← Review queue"</a></p>
+            <h1>"Review"</h1>
             <ErrorNotice error=AppError::NotFound("There is no such review. Open one from your review queue.".into())/>
         }.into_any();
     };
@@ -320,14 +321,19 @@ fn ArtifactView(artifact: BlindArtifact, code: String) -> impl IntoView {
             let label = format!("Artifact {number}");
             let download_name = format!("{code}-artifact-{number}");
             let shown = if mime.starts_with("image/") {
+                // Zoom is plain radio buttons and CSS, so it works without the script.
+                let group = format!("zoom-{number}");
                 view! {
-                    <div class="zoom-frame">
-                        <img class="zoomable" src=src.clone() alt=format!("{label}: {}", artifact.title)/>
-                    </div>
-                    <p class="hint">"Zoom with + and −, or the buttons."</p>
-                    <div class="zoom-controls">
-                        <button type="button" data-zoom="in" class="secondary">"Zoom in"</button>
-                        <button type="button" data-zoom="out" class="secondary">"Zoom out"</button>
+                    <div class="zoom">
+                        <fieldset class="zoom-levels">
+                            <legend>{format!("Zoom for artifact {number}")}</legend>
+                            {[("1", "Fit"), ("2", "2×"), ("4", "4×")].into_iter().map(|(value, text)| view! {
+                                <label><input type="radio" name=group.clone() value=value checked=value == "1"/>{format!(" {text}")}</label>
+                            }).collect_view()}
+                        </fieldset>
+                        <div class="zoom-frame" tabindex="0" role="region" aria-label=format!("{label}, zoomable")>
+                            <img class="zoomable" src=src.clone() alt=format!("{label}: {}", artifact.title)/>
+                        </div>
                     </div>
                 }.into_any()
             } else if mime == "application/pdf" {
@@ -368,7 +374,12 @@ fn RubricPane(page: ReviewPage, confirm: bool) -> impl IntoView {
     // After a rejected post without the browser script, the form shows what was posted.
     let posted = crate::ui::posted_for(&SaveReviewForm::url(), &[("review_id", id_text.as_str())]);
     let shown = move |field: &str, saved: &str| {
-        crate::ui::shown_value(&posted, &form_name(field), saved.to_owned())
+        let name = if field == "base_version" {
+            field.to_owned()
+        } else {
+            form_name(field)
+        };
+        crate::ui::shown_value(&posted, &name, saved.to_owned())
     };
     let editable = page.editable;
     let rubric = page.definition.rubric.clone();
@@ -536,7 +547,9 @@ fn RubricPane(page: ReviewPage, confirm: bool) -> impl IntoView {
             })}
             <form id=RUBRIC_FORM_ID method="post" action=SaveReviewForm::url() class="rubric">
                 <input type="hidden" name="review_id" value=id_text.clone()/>
-                <input type="hidden" name="base_version" value=page.version.to_string()/>
+                // A rejected post keeps the version it was based on, so a second try of
+                // the same stale form is rejected again instead of overwriting.
+                <input type="hidden" name="base_version" value=shown("base_version", &page.version.to_string())/>
                 {criteria_view}
                 <label for="overall-feedback"><h3 class="label-heading">"Overall feedback to the fellow"</h3></label>
                 <textarea id="overall-feedback" name=form_name(super::content::FEEDBACK) rows="5" maxlength=super::content::COMMENT_MAX_CHARS.to_string() readonly=!editable data-label="Overall feedback">{crate::ui::textarea_text(&shown(super::content::FEEDBACK, page.content.feedback()))}</textarea>
@@ -564,7 +577,6 @@ fn ShortcutHelp() -> impl IntoView {
             "e",
             "Move to the submission, to scroll it with the arrow keys",
         ),
-        ("+ and −", "Zoom images in and out"),
         ("n", "Next submission in your queue"),
         ("p", "Previous submission in your queue"),
         ("s", "Save now"),

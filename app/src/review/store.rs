@@ -95,19 +95,17 @@ pub fn new_code() -> String {
 }
 
 /// Stores a lead's reopened criteria in `content` when the review is still open at the
-/// version `review` was read at. Leaves `saved_at` alone, so the reviewer's queue does
-/// not show the review as started. Returns whether it was stored.
+/// version `review` was read at. Leaves `saved_at` and the version alone, so the
+/// reviewer's queue does not show the review as started. Returns whether it was stored.
 pub async fn store_reopened(
     db: &impl ConnectionTrait,
     review: &reviews::Model,
     content: &ReviewContent,
 ) -> Result<bool, DbErr> {
+    // The version stays, so the reviewer's next autosave is no conflict; it keeps the
+    // reopened criteria, because a save reads them from the stored row.
     let result = reviews::Entity::update_many()
         .col_expr(reviews::Column::Scores, Expr::value(encode(content)))
-        .col_expr(
-            reviews::Column::DraftVersion,
-            Expr::col(reviews::Column::DraftVersion).add(1),
-        )
         .filter(reviews::Column::Id.eq(review.id))
         .filter(reviews::Column::DraftVersion.eq(review.draft_version))
         .filter(reviews::Column::State.eq(ReviewState::Open.name()))
