@@ -12,6 +12,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     let actor = current_actor();
     let user = actor.user().cloned();
     let can_list_cohorts = authorize(&actor, Action::ListCohorts).is_ok();
+    let has_role = |role: crate::auth::Role| user.as_ref().is_some_and(|user| user.has_role(role));
+    let can_review = has_role(crate::auth::Role::Reviewer);
     let is_admin = user.as_ref().is_some_and(|user| user.is_admin);
     let home = user.as_ref().map_or("/", |user| user.home_path());
 
@@ -23,6 +25,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <ul>
                     <li><A href=home exact=true>"Home"</A></li>
                     {can_list_cohorts.then(|| view! { <li><A href="/cohorts">"Cohorts"</A></li> })}
+                    {can_review.then(|| view! { <li><A href="/reviews" exact=true>"Reviews"</A></li> })}
                     {is_admin.then(|| view! {
                         <li><A href="/admin/framework">"Framework"</A></li>
                         <li><A href="/admin/users">"Users"</A></li>

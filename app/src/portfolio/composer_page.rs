@@ -384,7 +384,7 @@ fn AttemptView(attempt: AttemptDetail) -> impl IntoView {
                 <p class="preserve-lines">{feedback}</p>
             })}
             {(!results.is_empty()).then(|| view! {
-                <table class="results">
+                <table class="data-table results">
                     <caption>"Rubric scores"</caption>
                     <thead><tr><th scope="col">"Criterion"</th><th scope="col">"Level"</th><th scope="col">"Comment"</th></tr></thead>
                     <tbody>

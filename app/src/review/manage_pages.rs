@@ -94,7 +94,8 @@ fn ManageView(data: ManageView, settings_error: Option<AppError>) -> impl IntoVi
                 view! { <p>"Every submitted attempt has its reviewers."</p> }.into_any()
             } else {
                 view! {
-                    <table class="queue">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Attempts waiting for a reviewer">
+                    <table class="data-table queue">
                         <caption class="visually-hidden">"Attempts waiting for a reviewer"</caption>
                         <thead><tr>
                             <th scope="col">"Submission"</th>
@@ -129,7 +130,7 @@ fn ManageView(data: ManageView, settings_error: Option<AppError>) -> impl IntoVi
                                 }
                             }).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                 }.into_any()
             }}
             {(data.pages > 1).then(|| view! {
@@ -243,7 +244,8 @@ fn AgreementTable(rows: Vec<AgreementRow>, caption: &'static str, threshold: f64
         return view! { <p>"No calibration reviews are final yet."</p> }.into_any();
     }
     view! {
-        <table class="agreement">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=caption>
+        <table class="data-table agreement">
             <caption>{caption}</caption>
             <thead><tr>
                 <th scope="col">"Name"</th>
@@ -267,7 +269,7 @@ fn AgreementTable(rows: Vec<AgreementRow>, caption: &'static str, threshold: f64
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
     .into_any()
 }

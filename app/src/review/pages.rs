@@ -91,7 +91,8 @@ fn QueueView(queue: Queue) -> impl IntoView {
             view! { <p>"Nothing here. New assignments appear in this queue."</p> }.into_any()
         } else {
             view! {
-                <table class="queue">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Assigned reviews">
+                <table class="data-table queue">
                     <caption class="visually-hidden">"Assigned reviews"</caption>
                     <thead><tr>
                         <th scope="col">"Submission"</th>
@@ -121,7 +122,7 @@ fn QueueView(queue: Queue) -> impl IntoView {
                             }
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></div>
             }.into_any()
         }}
         {(queue.pages > 1).then(|| view! {
