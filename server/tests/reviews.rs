@@ -381,6 +381,40 @@ async fn assignment_follows_conflict_rules(backend: Backend) {
     .await;
     assert_eq!(response.status(), 422);
     assert!(response.text().await.unwrap().contains("is not a date"));
+    // Posted without the script, the form comes back with every entry and the bad
+    // field marked.
+    let response = world
+        .app
+        .post_html_form_as(
+            &lead,
+            "/api/reviews/settings",
+            "/reviews/manage",
+            &[
+                ("turnaround_days", "100"),
+                ("kappa_percent", "55"),
+                ("holidays", "2026-12-24"),
+                ("double[communication]", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let page = lead
+        .get(&location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("from 1 to 60"), "the reason is shown");
+    assert!(page.contains("value=\"100\""), "the bad value is kept");
+    assert!(page.contains("value=\"55\""), "the other values are kept");
+    assert!(page.contains("2026-12-24"));
+    assert!(
+        page.contains("aria-invalid=\"true\""),
+        "the bad field is marked invalid"
+    );
     post_ok(
         &lead,
         &world,
