@@ -393,6 +393,32 @@ impl TestApp {
             .await
     }
 
+    /// Posts a form as a browser without the script does, checks that the server
+    /// redirected back, and returns the page it redirected to as `client` sees it.
+    pub async fn rejected_form_page(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        referer: &str,
+        fields: &[(&str, &str)],
+    ) -> String {
+        let response = self.post_html_form_as(client, path, referer, fields).await;
+        assert_eq!(response.status(), 302, "{path} did not redirect back");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            location.contains("__err="),
+            "{path} was not rejected: {location}"
+        );
+        client
+            .get(&location)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// Like [`TestApp::post_html_form`], with `client`'s cookies.
     pub async fn post_html_form_as(
         &self,
