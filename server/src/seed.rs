@@ -325,9 +325,9 @@ async fn seed_reviews(db: &DatabaseConnection, cohort_id: i32) -> Result<(), Str
         .all(db)
         .await
         .map_err(failed)?;
-    let mut made = 0;
+    let mut submitted = 0;
     for choice in choices {
-        if made == 3 {
+        if submitted == 3 {
             break;
         }
         let Some(credential) = credentials
@@ -396,19 +396,19 @@ async fn seed_reviews(db: &DatabaseConnection, cohort_id: i32) -> Result<(), Str
         else {
             continue;
         };
-        let submitted_at = now - Duration::days(2 + made);
-        let Ok(submitted) = submission_store::submit(db, submission.id, version, submitted_at)
+        let submitted_at = now - Duration::days(2 + submitted);
+        let Ok(outcome) = submission_store::submit(db, submission.id, version, submitted_at)
             .await
             .map_err(failed)?
         else {
             continue;
         };
-        if made < 2 {
-            app::review::store::assign(db, submitted.attempt.id, reviewer, facilitator)
+        if submitted < 2 {
+            app::review::store::assign(db, outcome.attempt.id, reviewer, facilitator)
                 .await
                 .map_err(|error| format!("assigning a demo review failed: {error:?}"))?;
         }
-        made += 1;
+        submitted += 1;
     }
     Ok(())
 }

@@ -160,12 +160,12 @@ async fn arrange(backend: Backend, count: usize) -> World {
             .exec(&app.db)
             .await
             .unwrap();
-        let made = submissions::Entity::find()
+        let inserted = submissions::Entity::find()
             .filter(submissions::Column::FellowUserId.is_in(ids.clone()))
             .all(&app.db)
             .await
             .unwrap();
-        let attempts: Vec<submission_attempts::ActiveModel> = made
+        let attempts: Vec<submission_attempts::ActiveModel> = inserted
             .iter()
             .map(|submission| submission_attempts::ActiveModel {
                 submission_id: Set(submission.id),
@@ -185,7 +185,8 @@ async fn arrange(backend: Backend, count: usize) -> World {
         let attempts = submission_attempts::Entity::find()
             .filter(
                 submission_attempts::Column::SubmissionId.is_in(
-                    made.iter()
+                    inserted
+                        .iter()
                         .map(|submission| submission.id)
                         .collect::<Vec<_>>(),
                 ),
@@ -195,7 +196,7 @@ async fn arrange(backend: Backend, count: usize) -> World {
             .unwrap();
         let mut review_rows = Vec::new();
         for (offset, attempt) in attempts.iter().enumerate() {
-            let fellow = made
+            let fellow = inserted
                 .iter()
                 .find(|submission| submission.id == attempt.submission_id)
                 .unwrap()

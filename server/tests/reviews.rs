@@ -292,24 +292,24 @@ async fn assignment_follows_conflict_rules(backend: Backend) {
     let db = &world.app.db;
     let attempt = submit(&world, "What changed for me").await;
 
-    let refused = |result: Result<reviews::Model, AssignError>| match result {
+    let rejection = |result: Result<reviews::Model, AssignError>| match result {
         Err(AssignError::Ineligible(reason)) => reason,
         other => panic!("expected a refusal, got {other:?}"),
     };
     assert_eq!(
-        refused(store::assign(db, attempt.id, world.coach_id, world.lead_id).await),
+        rejection(store::assign(db, attempt.id, world.coach_id, world.lead_id).await),
         Ineligible::Coaches
     );
     assert_eq!(
-        refused(store::assign(db, attempt.id, world.classmate_id, world.lead_id).await),
+        rejection(store::assign(db, attempt.id, world.classmate_id, world.lead_id).await),
         Ineligible::SameCohort
     );
     assert_eq!(
-        refused(store::assign(db, attempt.id, world.fellow_id, world.lead_id).await),
+        rejection(store::assign(db, attempt.id, world.fellow_id, world.lead_id).await),
         Ineligible::OwnWork
     );
     assert_eq!(
-        refused(store::assign(db, attempt.id, world.lead_id, world.lead_id).await),
+        rejection(store::assign(db, attempt.id, world.lead_id, world.lead_id).await),
         Ineligible::NotReviewer
     );
 
@@ -480,7 +480,7 @@ async fn earn_rule_releases_and_carries_forward(backend: Backend) {
     assert_eq!(response.status(), 409);
     assert!(response.text().await.unwrap().contains("needs a comment"));
 
-    // A level the rubric lacks is refused when saved.
+    // A level the rubric lacks is rejected when saved.
     let mut bad = fields.clone();
     bad.insert(format!("level_{first_key}"), json!("Superb"));
     let response = reviewer
@@ -539,7 +539,7 @@ async fn earn_rule_releases_and_carries_forward(backend: Backend) {
         "the link in the mail is absolute: {}",
         mail[0].body
     );
-    // Saving after finalizing is refused and changes nothing.
+    // Saving after finalizing is rejected and changes nothing.
     let closed = reviewer
         .post(world.app.url("/api/reviews/save"))
         .json(&json!({"review_id": review.id, "base_version": 4, "fields": {}}))
@@ -744,7 +744,7 @@ async fn concurrent_saves_never_overwrite(backend: Backend) {
         "Edited while reviews are open"
     );
 
-    // The fellow withdraws during review: saving is refused, and scores are kept.
+    // The fellow withdraws during review: saving is rejected, and scores are kept.
     let fellow = world.app.signed_in_client(FELLOW).await;
     post_ok(
         &fellow,
@@ -1171,7 +1171,7 @@ async fn reviewer_pages_never_name_fellow(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
-    // The assignment mail to the reviewer names nobody either.
+    // The assignment mail to the reviewer names no fellow either.
     let mail = outbox::Entity::find()
         .filter(outbox::Column::ToAddress.eq(REVIEWER))
         .all(db)
@@ -1185,7 +1185,7 @@ async fn reviewer_pages_never_name_fellow(backend: Backend) {
         );
     }
 
-    // A lead sees the identity only after giving a reason, which is audited.
+    // A lead gets the identity only after giving a reason, which is audited.
     let page = lead
         .get(world.app.url(&format!("/reviews/{}", review.id)))
         .send()
@@ -1231,7 +1231,7 @@ async fn reviewer_pages_never_name_fellow(backend: Backend) {
         .unwrap()
         .expect("the reveal is audited");
     assert!(audited.details.contains("extension"));
-    // The reviewer still sees only the code.
+    // The reviewer still gets only the code.
     let page = reviewer
         .get(world.app.url(&format!("/reviews/{}", review.id)))
         .send()

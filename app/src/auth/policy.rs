@@ -46,8 +46,8 @@ pub enum Action {
     /// Score the submissions assigned to oneself; reviewers of any cohort may.
     ReviewSubmissions,
     /// Assign reviews, reconcile double scoring as lead reviewer, set the review
-    /// settings, keep calibration anchors and reveal a fellow's identity with a reason;
-    /// facilitators of any cohort may.
+    /// settings, keep calibration anchors and reveal a fellow's identity with a reason.
+    /// Facilitators of any cohort may.
     ManageReviews,
 }
 

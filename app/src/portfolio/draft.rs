@@ -61,7 +61,7 @@ impl DraftContent {
     }
 
     /// Writes the content as the composer's form fields, without the `fields[…]`
-    /// wrapper; empty answers and slots are left out.
+    /// wrapper. Empty answers and slots are left out.
     pub fn to_fields(&self) -> std::collections::BTreeMap<String, String> {
         let mut fields = std::collections::BTreeMap::new();
         for (index, answer) in self.answers.iter().enumerate() {

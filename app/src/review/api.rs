@@ -519,7 +519,7 @@ mod server {
         })
     }
 
-    /// The caller's open reviews before and after `review` in queue order.
+    /// Returns the caller's open reviews before and after `review` in queue order.
     pub async fn neighbours(
         db: &DatabaseConnection,
         user: &CurrentUser,
@@ -616,7 +616,7 @@ mod server {
             .collect())
     }
 
-    /// What changed in each part between two attempts' content.
+    /// Compares two attempts' content part by part.
     pub fn changes(
         definition: &Definition,
         old: &crate::portfolio::draft::DraftContent,
@@ -647,7 +647,7 @@ mod server {
         list
     }
 
-    /// The identity a lead revealed in the last twelve hours for this submission.
+    /// Returns the identity the lead revealed for this submission in the last twelve hours.
     pub async fn revealed(
         db: &DatabaseConnection,
         user: &CurrentUser,
@@ -890,7 +890,7 @@ pub async fn save_review(
 }
 
 /// Saves the rubric when it is posted without the browser script. With `then` set to
-/// `finalize`, the page then asks to confirm finalizing.
+/// `finalize`, it redirects to the confirmation of finalizing.
 #[server(prefix = "/api", endpoint = "reviews/save-form")]
 pub async fn save_review_form(
     review_id: i32,
@@ -929,10 +929,7 @@ pub async fn finalize_review(review_id: i32, version: i32) -> Result<(), AppErro
     let review = server::own_review(&db, &user, review_id).await?;
     let state = app_state()?;
     let (_, next) = server::neighbours(&db, &user, &review).await?;
-    let notifier = super::store::Notifier {
-        settings: &state.mail,
-        public_url: &state.public_url,
-    };
+    let notifier = super::store::Notifier::of(&state);
     match finalize(&db, &notifier, review_id, version).await {
         Ok(outcome) => {
             server::audit(

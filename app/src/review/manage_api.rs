@@ -660,10 +660,13 @@ pub async fn save_review_settings(
         .await
         .map_err(db_failure)?
     {
-        let wanted = double.contains_key(&credential.key);
-        if wanted != credential.double_scoring {
+        let double_scoring = double.contains_key(&credential.key);
+        if double_scoring != credential.double_scoring {
             microcredentials::Entity::update_many()
-                .col_expr(microcredentials::Column::DoubleScoring, Expr::value(wanted))
+                .col_expr(
+                    microcredentials::Column::DoubleScoring,
+                    Expr::value(double_scoring),
+                )
                 .filter(microcredentials::Column::Id.eq(credential.id))
                 .exec(&db)
                 .await
@@ -672,10 +675,7 @@ pub async fn save_review_settings(
     }
     // Attempts that waited only for a second review now need none.
     let state = crate::context::app_state()?;
-    let notifier = super::store::Notifier {
-        settings: &state.mail,
-        public_url: &state.public_url,
-    };
+    let notifier = super::store::Notifier::of(&state);
     let released = super::store::settle_single_scored(&db, &notifier)
         .await
         .map_err(db_failure)?;
@@ -718,10 +718,7 @@ pub async fn assign_review(attempt_id: i32, reviewer_id: String) -> Result<(), A
             )
             .await;
             let state = crate::context::app_state()?;
-            let notifier = super::store::Notifier {
-                settings: &state.mail,
-                public_url: &state.public_url,
-            };
+            let notifier = super::store::Notifier::of(&state);
             super::store::notify_assigned(&db, &notifier, reviewer, 1)
                 .await
                 .map_err(db_failure)?;
@@ -750,10 +747,7 @@ pub async fn balance_reviews() -> Result<(), AppError> {
         .await
         .map_err(db_failure)?;
     let state = crate::context::app_state()?;
-    let notifier = super::store::Notifier {
-        settings: &state.mail,
-        public_url: &state.public_url,
-    };
+    let notifier = super::store::Notifier::of(&state);
     for (reviewer, count) in &outcome.by_reviewer {
         super::store::notify_assigned(&db, &notifier, *reviewer, *count)
             .await

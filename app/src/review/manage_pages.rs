@@ -72,7 +72,7 @@ fn ManageView(data: ManageView, settings_error: Option<AppError>) -> impl IntoVi
     let posted = settings_error
         .as_ref()
         .and_then(|_| crate::ui::posted_for(&SaveReviewSettings::url(), &[]));
-    let shown = |name: &str, saved: String| crate::ui::shown_value(&posted, name, saved);
+    let posted_or = |name: &str, saved: String| crate::ui::shown_value(&posted, name, saved);
     let ticked = |name: &str, saved: bool| match &posted {
         Some(form) => form.value(name).is_some(),
         None => saved,
@@ -191,11 +191,11 @@ fn ManageView(data: ManageView, settings_error: Option<AppError>) -> impl IntoVi
             <FormErrorNotice error=settings_error.clone() fields=&["turnaround_days", "kappa_percent", "holidays"]/>
             <form method="post" action=SaveReviewSettings::url() class="stacked-form">
                 <label for="turnaround_days">"Turnaround target, in business days"</label>
-                <input id="turnaround_days" name="turnaround_days" inputmode="numeric" value=shown("turnaround_days", data.turnaround_days.to_string()) aria-describedby="turnaround-hint turnaround_days-error" aria-invalid=invalid("turnaround_days")/>
+                <input id="turnaround_days" name="turnaround_days" inputmode="numeric" value=posted_or("turnaround_days", data.turnaround_days.to_string()) aria-describedby="turnaround-hint turnaround_days-error" aria-invalid=invalid("turnaround_days")/>
                 <p id="turnaround-hint" class="hint">"Reviews are due this many business days after the fellow submits."</p>
                 <crate::ui::FieldError id="turnaround_days-error" message=field_message(&settings_error, "turnaround_days")/>
                 <label for="holidays">"Holidays that do not count"</label>
-                <textarea id="holidays" name="holidays" rows="2" aria-describedby="holidays-hint holidays-error" aria-invalid=invalid("holidays")>{crate::ui::textarea_text(&shown("holidays", data.holidays.clone()))}</textarea>
+                <textarea id="holidays" name="holidays" rows="2" aria-describedby="holidays-hint holidays-error" aria-invalid=invalid("holidays")>{crate::ui::textarea_text(&posted_or("holidays", data.holidays.clone()))}</textarea>
                 <p id="holidays-hint" class="hint">"Dates as year-month-day, separated by commas, such as 2027-05-31."</p>
                 <crate::ui::FieldError id="holidays-error" message=field_message(&settings_error, "holidays")/>
                 <label class="checkbox">
@@ -203,7 +203,7 @@ fn ManageView(data: ManageView, settings_error: Option<AppError>) -> impl IntoVi
                     " Keep reviewers from fellows of a cohort where they are a fellow or facilitator. Coaches never review fellows of the cohorts they coach."
                 </label>
                 <label for="kappa_percent">"Flag reviewers whose calibration kappa is below (in hundredths)"</label>
-                <input id="kappa_percent" name="kappa_percent" inputmode="numeric" value=shown("kappa_percent", data.kappa_percent.to_string()) aria-describedby="kappa_percent-error" aria-invalid=invalid("kappa_percent")/>
+                <input id="kappa_percent" name="kappa_percent" inputmode="numeric" value=posted_or("kappa_percent", data.kappa_percent.to_string()) aria-describedby="kappa_percent-error" aria-invalid=invalid("kappa_percent")/>
                 <crate::ui::FieldError id="kappa_percent-error" message=field_message(&settings_error, "kappa_percent")/>
                 <fieldset>
                     <legend>"Double scoring: two independent reviews, reconciled by a lead when they disagree"</legend>

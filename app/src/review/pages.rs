@@ -321,7 +321,7 @@ fn ArtifactView(artifact: BlindArtifact, code: String) -> impl IntoView {
         let media = artifact.file_url.clone().map(|src| {
             let label = format!("Artifact {number}");
             let download_name = format!("{code}-artifact-{number}");
-            let shown = if mime.starts_with("image/") {
+            let preview = if mime.starts_with("image/") {
                 // Zoom is plain radio buttons and CSS, so it works without the script.
                 let group = format!("zoom-{number}");
                 view! {
@@ -347,7 +347,7 @@ fn ArtifactView(artifact: BlindArtifact, code: String) -> impl IntoView {
                 view! { <p class="hint">"No preview for this kind of file; download it to read it."</p> }.into_any()
             };
             view! {
-                {shown}
+                {preview}
                 <p><a href=src.clone() download=download_name>{format!("Download artifact {number} ({})", artifact.file_size.clone().unwrap_or_default())}</a></p>
             }
         });
@@ -374,7 +374,7 @@ fn RubricPane(page: ReviewPage, confirm: bool) -> impl IntoView {
     let id_text = page.review_id.to_string();
     // After a rejected post without the browser script, the form shows what was posted.
     let posted = crate::ui::posted_for(&SaveReviewForm::url(), &[("review_id", id_text.as_str())]);
-    let shown = move |field: &str, saved: &str| {
+    let shown_value = move |field: &str, saved: &str| {
         let name = if field == "base_version" {
             field.to_owned()
         } else {
@@ -421,8 +421,8 @@ fn RubricPane(page: ReviewPage, confirm: bool) -> impl IntoView {
                     let criterion = part.criteria(&page.definition.rubric)[index].clone();
                     let carried = page.carried.iter().find(|(carried, _)| *carried == key).map(|(_, level)| level.clone());
                     let locked = carried.is_some() && !page.content.reopened.contains(&key);
-                    let chosen = Some(shown(&level_field(&key), page.content.level(&key).unwrap_or(""))).filter(|level| !level.is_empty());
-                    let comment = shown(&comment_field(&key), page.content.comment(&key));
+                    let chosen = Some(shown_value(&level_field(&key), page.content.level(&key).unwrap_or(""))).filter(|level| !level.is_empty());
+                    let comment = shown_value(&comment_field(&key), page.content.comment(&key));
                     let comment_id = format!("comment-{key}");
                     let label = criterion.criterion.clone();
                     let others = page.others.iter().map(|other| {
@@ -550,10 +550,10 @@ fn RubricPane(page: ReviewPage, confirm: bool) -> impl IntoView {
                 <input type="hidden" name="review_id" value=id_text.clone()/>
                 // A rejected post keeps the version it was based on, so a second try of
                 // the same stale form is rejected again instead of overwriting.
-                <input type="hidden" name="base_version" value=shown("base_version", &page.version.to_string())/>
+                <input type="hidden" name="base_version" value=shown_value("base_version", &page.version.to_string())/>
                 {criteria_view}
                 <label for="overall-feedback"><h3 class="label-heading">"Overall feedback to the fellow"</h3></label>
-                <textarea id="overall-feedback" name=form_name(super::content::FEEDBACK) rows="5" maxlength=super::content::COMMENT_MAX_CHARS.to_string() readonly=!editable data-label="Overall feedback">{crate::ui::textarea_text(&shown(super::content::FEEDBACK, page.content.feedback()))}</textarea>
+                <textarea id="overall-feedback" name=form_name(super::content::FEEDBACK) rows="5" maxlength=super::content::COMMENT_MAX_CHARS.to_string() readonly=!editable data-label="Overall feedback">{crate::ui::textarea_text(&shown_value(super::content::FEEDBACK, page.content.feedback()))}</textarea>
                 {editable.then(|| view! {
                     <div class="form-actions">
                         <button type="submit" name="then" value="save" class="secondary">"Save"</button>

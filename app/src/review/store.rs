@@ -744,6 +744,16 @@ pub struct Notifier<'a> {
     pub public_url: &'a str,
 }
 
+impl<'a> Notifier<'a> {
+    /// Takes the mail settings and public address from the server's state.
+    pub fn of(state: &'a crate::context::AppState) -> Notifier<'a> {
+        Notifier {
+            settings: &state.mail,
+            public_url: &state.public_url,
+        }
+    }
+}
+
 /// Finalizes review `review_id` as saved at `version`, applying the earn rule, then
 /// releases the decision when the attempt's reviews allow it.
 pub async fn finalize(
@@ -1079,7 +1089,7 @@ async fn notify_fellow(
 }
 
 /// Tells a reviewer that `count` reviews were assigned to them. The message names no
-/// submission, so it reveals nobody; the queue lists them by code.
+/// submission, so it reveals no fellow, and the queue lists them by code.
 pub async fn notify_assigned(
     db: &DatabaseConnection,
     mail: &Notifier<'_>,

@@ -394,7 +394,7 @@ impl TestApp {
     }
 
     /// Posts a form as a browser without the script does, checks that the server
-    /// redirected back, and returns the page it redirected to as `client` sees it.
+    /// redirected back, and returns the page it redirected to, fetched as `client`.
     pub async fn rejected_form_page(
         &self,
         client: &reqwest::Client,
