@@ -35,9 +35,19 @@ pub const REVIEW_SETTINGS_CHANGED: &str = "review_settings_changed";
 pub const ANCHOR_CREATED: &str = "anchor_created";
 pub const RECONCILIATION_STARTED: &str = "reconciliation_started";
 pub const CRITERION_REOPENED: &str = "criterion_reopened";
+pub const MODULE_CONTENT_CHANGED: &str = "module_content_changed";
+pub const COACH_PAIRED: &str = "coach_paired";
+pub const COACHING_SESSION_LOGGED: &str = "coaching_session_logged";
+pub const DISCUSSION_POST_HIDDEN: &str = "discussion_post_hidden";
+pub const DISCUSSION_POST_UNHIDDEN: &str = "discussion_post_unhidden";
+pub const EVENT_SCHEDULED: &str = "event_scheduled";
+pub const EVENT_CHANGED: &str = "event_changed";
+pub const EVENT_CANCELLED: &str = "event_cancelled";
+pub const ATTENDANCE_RECORDED: &str = "attendance_recorded";
+pub const CALENDAR_FEED_RESET: &str = "calendar_feed_reset";
 
 /// Every action, for the audit log's filter.
-pub const ALL_ACTIONS: [&str; 35] = [
+pub const ALL_ACTIONS: [&str; 45] = [
     SIGN_IN,
     SIGN_IN_FAILED,
     SIGN_IN_THROTTLED,
@@ -73,4 +83,14 @@ pub const ALL_ACTIONS: [&str; 35] = [
     ANCHOR_CREATED,
     RECONCILIATION_STARTED,
     CRITERION_REOPENED,
+    MODULE_CONTENT_CHANGED,
+    COACH_PAIRED,
+    COACHING_SESSION_LOGGED,
+    DISCUSSION_POST_HIDDEN,
+    DISCUSSION_POST_UNHIDDEN,
+    EVENT_SCHEDULED,
+    EVENT_CHANGED,
+    EVENT_CANCELLED,
+    ATTENDANCE_RECORDED,
+    CALENDAR_FEED_RESET,
 ];

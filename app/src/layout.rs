@@ -26,6 +26,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <li><A href=home exact=true>"Home"</A></li>
                     {can_list_cohorts.then(|| view! { <li><A href="/cohorts">"Cohorts"</A></li> })}
                     {can_review.then(|| view! { <li><A href="/reviews" exact=true>"Reviews"</A></li> })}
+                    {user.is_some().then(|| view! { <li><InboxLink/></li> })}
                     {is_admin.then(|| view! {
                         <li><A href="/admin/framework">"Framework"</A></li>
                         <li><A href="/admin/users">"Users"</A></li>
@@ -51,6 +52,24 @@ pub fn Layout(children: Children) -> impl IntoView {
             <p>"TLI Hub · Teacher Leadership Institute"</p>
         </footer>
         <HydrationMark/>
+    }
+}
+
+/// The inbox link, with the number of unread notifications.
+#[component]
+fn InboxLink() -> impl IntoView {
+    let unread = Resource::new(|| (), |_| crate::notify::api::get_unread_count());
+    view! {
+        <Suspense fallback=|| view! { <A href="/inbox">"Inbox"</A> }>
+            {move || Suspend::new(async move {
+                match unread.await.unwrap_or(0) {
+                    0 => view! { <A href="/inbox">"Inbox"</A> }.into_any(),
+                    count => view! {
+                        <A href="/inbox">"Inbox " <span class="count-badge">{count.to_string()}<span class="visually-hidden">" unread"</span></span></A>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -6,9 +6,14 @@
 pub mod admin;
 pub mod audit_actions;
 pub mod auth;
+pub mod coaching;
 pub mod cohorts;
+pub mod discussions;
 pub mod error;
+pub mod events;
 mod layout;
+pub mod modules;
+pub mod notify;
 pub mod pages;
 pub mod portfolio;
 pub mod program;
@@ -114,6 +119,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reviews/manage") view=review::manage_pages::ManageReviewsPage ssr=SsrMode::Async/>
                     <Route path=path!("/reviews/calibration") view=review::manage_pages::CalibrationPage ssr=SsrMode::Async/>
                     <Route path=path!("/reviews/:id") view=review::pages::ReviewRoutePage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/modules/:module") view=modules::pages::ModulePage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/modules/:module/edit") view=modules::pages::ModuleEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/modules/:module/discussion") view=discussions::pages::DiscussionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/assignments/:id") view=modules::pages::AssignmentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/events") view=events::pages::EventsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/events/:id") view=events::pages::EventPage ssr=SsrMode::Async/>
+                    <Route path=path!("/calendar") view=events::pages::CalendarPage ssr=SsrMode::Async/>
+                    <Route path=path!("/coaching") view=coaching::pages::CoachingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/coaching") view=coaching::pages::PairsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/inbox") view=notify::pages::InboxPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

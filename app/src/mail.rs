@@ -22,6 +22,23 @@ pub struct MailSettings {
     pub smtp_url: Option<String>,
 }
 
+/// Mail settings and the address that links in messages start with.
+pub struct Notifier<'a> {
+    pub settings: &'a MailSettings,
+    /// The address people use to reach TLI Hub, without a trailing slash.
+    pub public_url: &'a str,
+}
+
+impl<'a> Notifier<'a> {
+    /// Takes the mail settings and public address from the server's state.
+    pub fn of(state: &'a crate::context::AppState) -> Notifier<'a> {
+        Notifier {
+            settings: &state.mail,
+            public_url: &state.public_url,
+        }
+    }
+}
+
 /// Stores a message in the outbox and, with SMTP configured, sends it in the
 /// background so that the request does not wait on the mail server.
 ///

@@ -50,7 +50,7 @@ pub fn ErrorMessage(
 /// `aria-describedby` can point at it, and is empty when the field is valid.
 #[component]
 pub fn FieldError(
-    id: &'static str,
+    #[prop(into)] id: String,
     #[prop(into)] message: Signal<Option<String>>,
 ) -> impl IntoView {
     view! {

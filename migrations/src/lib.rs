@@ -2,12 +2,14 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261204_000001_programs_and_cohorts;
 mod m20261204_000002_accounts;
 mod m20261204_000003_session_owner;
 mod m20261204_000004_program_structure;
 mod m20261205_000005_portfolio;
 mod m20261206_000006_reviews;
+mod m20261207_000007_modules;
 
 pub struct Migrator;
 
@@ -21,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000004_program_structure::Migration),
             Box::new(m20261205_000005_portfolio::Migration),
             Box::new(m20261206_000006_reviews::Migration),
+            Box::new(m20261207_000007_modules::Migration),
         ]
     }
 }

@@ -4,22 +4,10 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::helpers::foreign_key;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn foreign_key(
-    name: &str,
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(on_delete)
-        .to_owned()
-}
 
 fn unique_index(name: &str, table: impl IntoIden, columns: &[Alias]) -> IndexCreateStatement {
     let mut index = Index::create();

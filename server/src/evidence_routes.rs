@@ -39,13 +39,17 @@ struct UploadFailure {
 }
 
 /// A refused upload: the status, a code for the page without script, and the message.
-struct Rejection {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
+pub(crate) struct Rejection {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
 }
 
-fn reject(status: StatusCode, code: &'static str, message: impl Into<String>) -> Rejection {
+pub(crate) fn reject(
+    status: StatusCode,
+    code: &'static str,
+    message: impl Into<String>,
+) -> Rejection {
     Rejection {
         status,
         code,
@@ -221,7 +225,9 @@ const TEXT_FIELD_MAX_BYTES: usize = 16 * 1024;
 
 /// Reads a text field of the upload form without holding more than
 /// [`TEXT_FIELD_MAX_BYTES`] of it.
-async fn bounded_text(mut field: axum::extract::multipart::Field<'_>) -> Result<String, Rejection> {
+pub(crate) async fn bounded_text(
+    mut field: axum::extract::multipart::Field<'_>,
+) -> Result<String, Rejection> {
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|_| interrupted())? {
         if bytes.len() + chunk.len() > TEXT_FIELD_MAX_BYTES {
@@ -238,7 +244,7 @@ async fn bounded_text(mut field: axum::extract::multipart::Field<'_>) -> Result<
 
 /// Reads and discards what the client is still sending, for up to ten seconds, so
 /// that it receives the rejection rather than a closed connection.
-async fn drain(multipart: &mut Multipart) {
+pub(crate) async fn drain(multipart: &mut Multipart) {
     let drained = async {
         while let Ok(Some(mut field)) = multipart.next_field().await {
             while let Ok(Some(_)) = field.chunk().await {}
@@ -249,7 +255,7 @@ async fn drain(multipart: &mut Multipart) {
         .ok();
 }
 
-fn interrupted() -> Rejection {
+pub(crate) fn interrupted() -> Rejection {
     reject(
         StatusCode::BAD_REQUEST,
         "interrupted",
@@ -270,7 +276,7 @@ fn quota_full(quota: u64) -> Rejection {
 
 /// Removes an upload's blob when this upload stored it and no item refers to it. When
 /// the database cannot tell, the blob stays: an unused blob only costs space.
-async fn discard(state: &AppState, stored: &StoredFile) {
+pub(crate) async fn discard(state: &AppState, stored: &StoredFile) {
     if stored.newly_stored
         && !evidence_store::blob_in_use(&state.db, &stored.sha256)
             .await
@@ -389,7 +395,7 @@ async fn finish(
 
 /// Removes image metadata, storing the cleaned copy in place of the upload, and reads
 /// a PDF's author. Returns the file to record and the author, if any.
-async fn clean(
+pub(crate) async fn clean(
     state: &AppState,
     kind: &FileKind,
     stored: StoredFile,
@@ -532,7 +538,7 @@ pub async fn download(
         }
     }
     let name = item.file_name.clone().unwrap_or_else(|| "evidence".into());
-    serve_file(&state, &item, &name, &headers).await
+    serve_file(&state, (&item).into(), &name, &headers).await
 }
 
 /// Serves an artifact of the attempt a review scores, to its reviewer or to a lead
@@ -609,18 +615,35 @@ pub async fn review_artifact(
         .map(|extension| format!(".{}", extension.to_ascii_lowercase()))
         .unwrap_or_default();
     let name = format!("{code}-artifact-{number}{extension}");
-    serve_file(&state, &item, &name, &headers).await
+    serve_file(&state, (&item).into(), &name, &headers).await
 }
 
 /// Sends a stored file under `name`, with the headers that keep it inert.
-async fn serve_file(
+/// A stored file to send: its blob, size and media type.
+pub struct FileToServe<'a> {
+    pub sha256: Option<String>,
+    pub size: Option<i64>,
+    pub mime: Option<&'a str>,
+}
+
+impl<'a> From<&'a app::entities::evidence_items::Model> for FileToServe<'a> {
+    fn from(item: &'a app::entities::evidence_items::Model) -> Self {
+        FileToServe {
+            sha256: item.file_sha256.clone(),
+            size: item.file_size,
+            mime: item.file_mime.as_deref(),
+        }
+    }
+}
+
+pub async fn serve_file(
     state: &AppState,
-    item: &app::entities::evidence_items::Model,
+    file: FileToServe<'_>,
     name: &str,
     headers: &HeaderMap,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "There is no such file.").into_response();
-    let (Some(sha256), Some(size)) = (item.file_sha256.clone(), item.file_size) else {
+    let (Some(sha256), Some(size)) = (file.sha256.clone(), file.size) else {
         return not_found();
     };
     let size = size.max(0) as u64;
@@ -632,10 +655,7 @@ async fn serve_file(
     {
         return StatusCode::NOT_MODIFIED.into_response();
     }
-    let mime = item
-        .file_mime
-        .as_deref()
-        .unwrap_or("application/octet-stream");
+    let mime = file.mime.unwrap_or("application/octet-stream");
     let inline = INLINE_TYPES.contains(&mime);
     let served_type = if inline || is_known_download(mime) {
         mime

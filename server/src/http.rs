@@ -84,9 +84,19 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/evidence/{id}/file", get(crate::evidence_routes::download))
         .route(
+            "/cohorts/{cohort}/modules/{module}/materials/upload",
+            axum::routing::post(crate::material_routes::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/materials/{id}/file",
+            get(crate::material_routes::download),
+        )
+        .route(
             "/reviews/{review}/artifacts/{number}",
             get(crate::evidence_routes::review_artifact),
         )
+        .route("/calendar/feed/{file}", get(crate::calendar_routes::feed))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -3,6 +3,7 @@
 
 pub mod admin_commands;
 pub mod auth_layer;
+pub mod calendar_routes;
 pub mod config;
 pub mod db;
 pub mod error_pages;
@@ -11,6 +12,7 @@ pub mod form_echo;
 pub mod form_errors;
 pub mod framework_routes;
 pub mod http;
+pub mod material_routes;
 pub mod roster;
 pub mod security;
 pub mod seed;
@@ -138,6 +140,26 @@ pub fn spawn_session_cleanup(db: DatabaseConnection) {
             interval.tick().await;
             if let Err(error) = store.delete_expired().await {
                 tracing::warn!(error = %error, "deleting expired sessions failed");
+            }
+        }
+    });
+}
+
+/// Sends the daily notification digests every 15 minutes, for as long as the server
+/// runs. Each person is claimed by one conditional update, so several servers can run
+/// this side by side without mailing anyone twice.
+pub fn spawn_digests(state: AppState) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(15 * 60));
+        loop {
+            interval.tick().await;
+            let notifier = app::mail::Notifier::of(&state);
+            match app::notify::store::send_digests(&state.db, &notifier, chrono::Utc::now()).await {
+                Ok(run) if run.sent > 0 => {
+                    tracing::info!(sent = run.sent, listed = run.listed, "digests sent");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(error = %error, "sending digests failed"),
             }
         }
     });

@@ -63,6 +63,9 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Send the daily notification digests that are due now, then exit. The server
+    /// also does this every 15 minutes.
+    SendDigests,
 }
 
 fn main() -> ExitCode {
@@ -177,6 +180,18 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             let check_public_url = || require_public_url(&config);
             admin_commands::import_roster(&state, &file, dry_run, check_public_url).await
         }
+        Command::SendDigests => {
+            let state = server::app_state(&config, connection, config.bind)?;
+            let notifier = app::mail::Notifier::of(&state);
+            let run = app::notify::store::send_digests(&state.db, &notifier, chrono::Utc::now())
+                .await
+                .map_err(|error| format!("sending the digests failed: {error}"))?;
+            println!(
+                "Sent {} digest email(s) listing {} notification(s).",
+                run.sent, run.listed
+            );
+            Ok(())
+        }
         Command::Serve => {
             let shutdown = server::shutdown_signal();
             let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|error| {
@@ -194,6 +209,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             }
             let state = server::app_state(&config, connection, addr)?;
             server::spawn_session_cleanup(state.db.clone());
+            server::spawn_digests(state.clone());
             tracing::info!(
                 url = %format!("http://{addr}"),
                 database = %config.database,

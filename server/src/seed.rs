@@ -289,7 +289,164 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, String> {
         seed_choices(db, cohort_id, &framework).await?;
     }
     seed_reviews(db, cohort_ids[0]).await?;
+    for cohort_id in &cohort_ids {
+        seed_discussion(db, *cohort_id, today).await?;
+    }
+    seed_events(db, &cohort_ids, today).await?;
+    for cohort_id in &cohort_ids {
+        seed_module_content(db, *cohort_id).await?;
+    }
+    seed_coaching(db, cohort_ids[0], today).await?;
     Ok(report)
+}
+
+/// Gives the discussion of a cohort's current module (the latest one open on `today`)
+/// a prompt, two threads and some replies from fellows, the facilitator and a coach.
+/// A discussion that already has posts is left alone.
+async fn seed_discussion(
+    db: &DatabaseConnection,
+    cohort_id: i32,
+    today: NaiveDate,
+) -> Result<(), String> {
+    use app::discussions::store::{ensure_discussion, insert_post, save_settings};
+    use app::entities::{modules, posts, terms};
+    use std::collections::HashMap;
+    let failed = |error: sea_orm::DbErr| error.to_string();
+
+    let term_ids: Vec<i32> = terms::Entity::find()
+        .filter(terms::Column::CohortId.eq(cohort_id))
+        .all(db)
+        .await
+        .map_err(failed)?
+        .into_iter()
+        .map(|term| term.id)
+        .collect();
+    let current = modules::Entity::find()
+        .filter(modules::Column::TermId.is_in(term_ids))
+        .filter(modules::Column::OpensOn.lte(today))
+        .order_by_desc(modules::Column::OpensOn)
+        .order_by_desc(modules::Column::Position)
+        .one(db)
+        .await
+        .map_err(failed)?;
+    let Some(module) = current else {
+        return Ok(());
+    };
+    let discussion = ensure_discussion(db, module.id).await.map_err(failed)?;
+    let has_posts = posts::Entity::find()
+        .filter(posts::Column::DiscussionId.eq(discussion.id))
+        .count(db)
+        .await
+        .map_err(failed)?
+        > 0;
+    if has_posts {
+        return Ok(());
+    }
+
+    // Generated fellows write the posts, so that the named demo fellow can start a
+    // thread of their own.
+    let named_fellow = users::Entity::find()
+        .filter(users::Column::EmailNormalized.eq("fellow@demo.tli-hub.test"))
+        .one(db)
+        .await
+        .map_err(failed)?
+        .map(|user| user.id);
+    let members = cohort_memberships::Entity::find()
+        .filter(cohort_memberships::Column::CohortId.eq(cohort_id))
+        .order_by_asc(cohort_memberships::Column::UserId)
+        .find_also_related(users::Entity)
+        .all(db)
+        .await
+        .map_err(failed)?;
+    let mut people: HashMap<Role, Vec<&users::Model>> = HashMap::new();
+    for (membership, user) in &members {
+        if let (Some(role), Some(user)) = (Role::parse(&membership.role), user)
+            && Some(user.id) != named_fellow
+        {
+            people.entry(role).or_default().push(user);
+        }
+    }
+    let first_of = |role: Role| people.get(&role).and_then(|list| list.first()).copied();
+    let (Some(facilitator), Some(coach)) = (first_of(Role::Facilitator), first_of(Role::Coach))
+    else {
+        return Ok(());
+    };
+    let Some([first, second, third]) = people
+        .get(&Role::Fellow)
+        .and_then(|fellows| fellows.first_chunk::<3>())
+        .copied()
+    else {
+        return Ok(());
+    };
+
+    save_settings(
+        db,
+        module.id,
+        &format!(
+            "Share one idea from your **{}** work so far:\n\n- What problem of practice are you working on?\n- Whom will you ask for feedback before you try it?",
+            module.name
+        ),
+        false,
+    )
+    .await
+    .map_err(failed)?;
+    let hours_ago = |hours: i64| Utc::now() - Duration::hours(hours);
+    let txn = db.begin().await.map_err(failed)?;
+    let family_night = insert_post(
+        &txn,
+        discussion.id,
+        None,
+        first.id,
+        "I am planning a family math night. How do you get families who rarely come to school to show up?",
+        hours_ago(50),
+    )
+    .await
+    .map_err(failed)?;
+    let invitations = insert_post(
+        &txn,
+        discussion.id,
+        Some(family_night.id),
+        second.id,
+        "Personal invitations worked for us: each student wrote a note home, and I called five families the day before.",
+        hours_ago(46),
+    )
+    .await
+    .map_err(failed)?;
+    insert_post(
+        &txn,
+        discussion.id,
+        Some(invitations.id),
+        facilitator.id,
+        &format!(
+            "Both ideas start from relationships. @{}, which one could you try before the next module?",
+            first.display_name
+        ),
+        hours_ago(30),
+    )
+    .await
+    .map_err(failed)?;
+    let observation = insert_post(
+        &txn,
+        discussion.id,
+        None,
+        third.id,
+        "I am designing a peer observation cycle with two colleagues. Does anyone have a short protocol for the debrief?",
+        hours_ago(20),
+    )
+    .await
+    .map_err(failed)?;
+    insert_post(
+        &txn,
+        discussion.id,
+        Some(observation.id),
+        coach.id,
+        "Try three questions: what did you notice, what did students do, and what will you try next. Keep it to 20 minutes.",
+        hours_ago(6),
+    )
+    .await
+    .map_err(failed)?;
+    txn.commit().await.map_err(failed)?;
+    Ok(())
 }
 
 /// Submits the communication micro-credential for three generated fellows of the
@@ -614,6 +771,348 @@ async fn seed_choices(
             .map_err(failed)?;
         }
         txn.commit().await.map_err(failed)?;
+    }
+    Ok(())
+}
+
+/// Returns where each demo cohort meets face to face. The places are invented.
+fn demo_meeting_place(slug: &str) -> &'static str {
+    match slug {
+        "ohio" => "Lincoln Middle School, 400 Elm Street, room 204",
+        _ => "Maple Valley High School, 12 Ridge Road, library",
+    }
+}
+
+/// Schedules each demo cohort's workshops, one per module at 4:00 PM in the cohort's
+/// zone ten days before the module is due. It adds a kickoff meeting on the third day
+/// of the first term and a cohort meeting three weeks after `today`, and records
+/// attendance at those of them that have already ended. Modules that have a workshop
+/// and meeting titles already used in the cohort are skipped, so seeding again adds
+/// nothing.
+async fn seed_events(
+    db: &DatabaseConnection,
+    cohort_ids: &[i32],
+    today: NaiveDate,
+) -> Result<(), String> {
+    use app::entities::{events, modules, terms};
+    use app::events::input::EventInput;
+    use app::events::{AttendanceStatus, EventKind, store as event_store};
+    let failed = |error: sea_orm::DbErr| error.to_string();
+    let now = Utc::now();
+    let Some(facilitator) = users::Entity::find()
+        .filter(users::Column::EmailNormalized.eq("facilitator@demo.tli-hub.test"))
+        .one(db)
+        .await
+        .map_err(failed)?
+    else {
+        return Ok(());
+    };
+
+    for (demo, &cohort_id) in DEMO_COHORTS.iter().zip(cohort_ids) {
+        let Some(cohort) = cohorts::Entity::find_by_id(cohort_id)
+            .one(db)
+            .await
+            .map_err(failed)?
+        else {
+            continue;
+        };
+        let zone = zone_or_default(&cohort.time_zone);
+        let local = |day: NaiveDate, time: &str| {
+            app::local_time::resolve("starts", zone, &day.to_string(), time, None).ok()
+        };
+        let existing = events::Entity::find()
+            .filter(events::Column::CohortId.eq(cohort_id))
+            .all(db)
+            .await
+            .map_err(failed)?;
+        let term_rows = terms::Entity::find()
+            .filter(terms::Column::CohortId.eq(cohort_id))
+            .order_by_asc(terms::Column::Position)
+            .all(db)
+            .await
+            .map_err(failed)?;
+        let module_rows = modules::Entity::find()
+            .filter(modules::Column::TermId.is_in(term_rows.iter().map(|term| term.id)))
+            .all(db)
+            .await
+            .map_err(failed)?;
+        let mut created = Vec::new();
+
+        for module in &module_rows {
+            let Some(due) = module.due_at else {
+                continue;
+            };
+            if existing
+                .iter()
+                .any(|event| event.module_id == Some(module.id))
+            {
+                continue;
+            }
+            let day = due.with_timezone(&zone).date_naive() - Duration::days(10);
+            let Some(starts_at) = local(day, "16:00") else {
+                continue;
+            };
+            let input = EventInput {
+                module_id: Some(module.id),
+                title: format!("{} workshop", module.name),
+                starts_at,
+                duration_minutes: app::events::DEFAULT_DURATION_MINUTES,
+                join_url: Some(format!(
+                    "https://meet.example.org/tli-{}-{}-{}",
+                    demo.slug,
+                    module.term_id,
+                    module.name.to_lowercase()
+                )),
+                location: None,
+                check_in_minutes: app::events::DEFAULT_CHECK_IN_MINUTES,
+            };
+            created.push(
+                event_store::insert_event(db, cohort_id, EventKind::Workshop, zone, &input, now)
+                    .await
+                    .map_err(failed)?,
+            );
+        }
+
+        let meetings = [
+            (
+                "Kickoff meeting",
+                term_rows
+                    .first()
+                    .map(|term| term.starts_on + Duration::days(3)),
+            ),
+            ("Cohort meeting", Some(today + Duration::days(21))),
+        ];
+        for (title, day) in meetings {
+            let Some(starts_at) = day.and_then(|day| local(day, "09:00")) else {
+                continue;
+            };
+            if existing.iter().any(|event| event.title == title) {
+                continue;
+            }
+            let input = EventInput {
+                module_id: None,
+                title: title.to_owned(),
+                starts_at,
+                duration_minutes: 180,
+                join_url: None,
+                location: Some(demo_meeting_place(demo.slug).to_owned()),
+                check_in_minutes: app::events::DEFAULT_CHECK_IN_MINUTES,
+            };
+            created.push(
+                event_store::insert_event(db, cohort_id, EventKind::Meeting, zone, &input, now)
+                    .await
+                    .map_err(failed)?,
+            );
+        }
+
+        let fellows: Vec<i32> = event_store::fellows(db, cohort_id)
+            .await
+            .map_err(failed)?
+            .into_keys()
+            .collect();
+        let ended = created
+            .iter()
+            .filter(|event| event_store::ends_at(event) <= now);
+        for event in ended {
+            // Most fellows came, and a few were late, absent or excused.
+            let marks: Vec<(i32, Option<AttendanceStatus>)> = fellows
+                .iter()
+                .enumerate()
+                .map(|(index, &fellow)| {
+                    let status = match (index + event.id as usize) % 10 {
+                        3 => AttendanceStatus::Late,
+                        6 => AttendanceStatus::Absent,
+                        8 => AttendanceStatus::Excused,
+                        _ => AttendanceStatus::Present,
+                    };
+                    (fellow, Some(status))
+                })
+                .collect();
+            event_store::record_marks(db, event.id, &marks, facilitator.id, now)
+                .await
+                .map_err(failed)?;
+        }
+    }
+    Ok(())
+}
+
+/// Materials and assignments for every module of the cohort's first term, added to
+/// modules that have none yet. Each module gets a reading, a video link and a web
+/// page; Design and Reflect get an assignment whose responses feed a micro-credential
+/// part.
+async fn seed_module_content(db: &DatabaseConnection, cohort_id: i32) -> Result<(), String> {
+    use app::entities::{module_materials, modules, terms};
+    use app::modules::store::{self as module_store, AssignmentFields, MaterialFields};
+    use app::modules::{FeedsPart, MaterialKind};
+    let failed = |error: sea_orm::DbErr| error.to_string();
+    let Some(term) = terms::Entity::find()
+        .filter(terms::Column::CohortId.eq(cohort_id))
+        .filter(terms::Column::Position.eq(1))
+        .one(db)
+        .await
+        .map_err(failed)?
+    else {
+        return Ok(());
+    };
+    let module_rows = modules::Entity::find()
+        .filter(modules::Column::TermId.eq(term.id))
+        .order_by_asc(modules::Column::Position)
+        .all(db)
+        .await
+        .map_err(failed)?;
+    for module in module_rows {
+        let has_content = module_materials::Entity::find()
+            .filter(module_materials::Column::ModuleId.eq(module.id))
+            .count(db)
+            .await
+            .map_err(failed)?
+            > 0;
+        if has_content {
+            continue;
+        }
+        let name = module.name.as_str();
+        let materials = [
+            MaterialFields {
+                kind: MaterialKind::Text,
+                title: format!("{name}: what this module asks of you"),
+                body: format!(
+                    "In the **{name}** module you study on your own first, then meet your cohort to apply it.\n\n\
+                     1. Read the two pieces below and note one idea you want to try.\n\
+                     2. Watch the short talk.\n\
+                     3. Bring a question from your own school to the workshop.\n\n\
+                     > Leadership starts in your classroom and grows with your colleagues."
+                ),
+                url: None,
+            },
+            MaterialFields {
+                kind: MaterialKind::Link,
+                title: "Teacher Leadership Competencies".to_owned(),
+                body: "The competency framework this program follows, with the four stages of growth.".to_owned(),
+                url: Some("https://www.nea.org/professional-excellence/professional-learning/teachers/teacher-leadership".to_owned()),
+            },
+            MaterialFields {
+                kind: MaterialKind::Video,
+                title: format!("{name}: a short talk from a former fellow"),
+                body: "About ten minutes. Captions are available.".to_owned(),
+                url: Some("https://www.youtube.com/watch?v=tli-demo".to_owned()),
+            },
+        ];
+        for material in materials {
+            module_store::add_material(db, module.id, material, None)
+                .await
+                .map_err(failed)?;
+        }
+        let feeds = match module.position {
+            2 => Some(FeedsPart::Overview),
+            4 => Some(FeedsPart::Reflection),
+            _ => None,
+        };
+        module_store::save_assignment(
+            db,
+            module.id,
+            None,
+            AssignmentFields {
+                title: format!("{name} assignment"),
+                instructions: format!(
+                    "Write 250 to 300 words about how the ideas of the {name} module apply to a challenge in your school. \
+                     Attach any evidence from your library that shows it."
+                ),
+                due: module.due_at.map(|at| {
+                    (
+                        at,
+                        module
+                            .due_zone
+                            .clone()
+                            .unwrap_or_else(|| "America/New_York".to_owned()),
+                    )
+                }),
+                feeds_part: feeds,
+            },
+        )
+        .await
+        .map_err(failed)?;
+    }
+    Ok(())
+}
+
+/// Pairs the demo coach with the named demo fellow and the first generated fellows of
+/// the first cohort, and schedules one session with the named fellow next week.
+async fn seed_coaching(
+    db: &DatabaseConnection,
+    cohort_id: i32,
+    today: NaiveDate,
+) -> Result<(), String> {
+    use app::coaching::store::{self as coaching_store, NewSession};
+    use app::entities::coaching_sessions;
+    let failed = |error: sea_orm::DbErr| error.to_string();
+    let find = |email: String| async move {
+        users::Entity::find()
+            .filter(users::Column::EmailNormalized.eq(email))
+            .one(db)
+            .await
+    };
+    let Some(coach) = find("coach@demo.tli-hub.test".into())
+        .await
+        .map_err(failed)?
+    else {
+        return Ok(());
+    };
+    let mut fellows = Vec::new();
+    if let Some(named) = find("fellow@demo.tli-hub.test".into())
+        .await
+        .map_err(failed)?
+    {
+        fellows.push(named.id);
+    }
+    for number in 1..=3 {
+        if let Some(fellow) = find(format!("fellow.ohio.{number:02}@demo.tli-hub.test"))
+            .await
+            .map_err(failed)?
+        {
+            fellows.push(fellow.id);
+        }
+    }
+    for fellow in &fellows {
+        if coaching_store::pair_of(db, cohort_id, *fellow)
+            .await
+            .map_err(failed)?
+            .is_none()
+        {
+            coaching_store::set_pair(db, cohort_id, *fellow, Some(coach.id))
+                .await
+                .map_err(failed)?;
+        }
+    }
+    let Some(first) = fellows.first() else {
+        return Ok(());
+    };
+    let scheduled = coaching_sessions::Entity::find()
+        .filter(coaching_sessions::Column::FellowUserId.eq(*first))
+        .count(db)
+        .await
+        .map_err(failed)?;
+    if scheduled == 0 {
+        let zone = zone_or_default("America/New_York");
+        let starts_at = (today + chrono::Duration::days(7))
+            .and_hms_opt(16, 0, 0)
+            .and_then(|local| local.and_local_timezone(zone).earliest())
+            .map(|local| local.with_timezone(&Utc));
+        if let Some(starts_at) = starts_at {
+            coaching_store::schedule(
+                db,
+                NewSession {
+                    cohort_id,
+                    coach_id: coach.id,
+                    fellow_id: *first,
+                    starts_at,
+                    zone: zone.name().to_owned(),
+                    duration_minutes: 45,
+                    place: Some("Video call; the link is in your calendar invitation".to_owned()),
+                },
+            )
+            .await
+            .map_err(failed)?;
+        }
     }
     Ok(())
 }

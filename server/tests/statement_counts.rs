@@ -269,6 +269,253 @@ async fn pages_use_fixed_statement_counts(backend: Backend) {
         "the review page ran {} statements with 2 reviews queued and {} with 30 ({backend:?})",
         review_counts[0], review_counts[1]
     );
+
+    // Module, assignment, pairing and coaching pages do not grow with the cohort: every
+    // fellow of each cohort marked the material done, handed in a response and is
+    // coached, with a session each.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut module_paths = Vec::new();
+    for (name, cohort, size) in [("small", small, 2), ("large", large, 30)] {
+        let term = app::entities::terms::Entity::find()
+            .filter(app::entities::terms::Column::CohortId.eq(cohort))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let module = app::entities::modules::Entity::find()
+            .filter(app::entities::modules::Column::TermId.eq(term.id))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let material = app::modules::store::add_material(
+            &app.db,
+            module.id,
+            app::modules::store::MaterialFields {
+                kind: app::modules::MaterialKind::Text,
+                title: "Reading".into(),
+                body: "Read **this**.".into(),
+                url: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        let assignment = app::modules::store::save_assignment(
+            &app.db,
+            module.id,
+            None,
+            app::modules::store::AssignmentFields {
+                title: "Task".into(),
+                instructions: "Do it.".into(),
+                due: None,
+                feeds_part: None,
+            },
+        )
+        .await
+        .unwrap();
+        let coach = app
+            .create_user(
+                &format!("{name}-coach@test.example"),
+                false,
+                &[(cohort, Role::Coach)],
+            )
+            .await;
+        for number in 0..size {
+            let fellow = app.user_id(&format!("{name}-{number}@test.example")).await;
+            app::modules::store::set_done(&app.db, material.id, fellow, true)
+                .await
+                .unwrap();
+            app::modules::store::save_response(
+                &app.db,
+                assignment.id,
+                fellow,
+                0,
+                "Mine",
+                &[],
+                true,
+            )
+            .await
+            .unwrap();
+            app::coaching::store::set_pair(&app.db, cohort, fellow, Some(coach))
+                .await
+                .unwrap();
+            app::coaching::store::schedule(
+                &app.db,
+                app::coaching::store::NewSession {
+                    cohort_id: cohort,
+                    coach_id: coach,
+                    fellow_id: fellow,
+                    starts_at: chrono::Utc::now(),
+                    zone: "America/New_York".into(),
+                    duration_minutes: 45,
+                    place: None,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        let coach_client = app
+            .signed_in_client(&format!("{name}-coach@test.example"))
+            .await;
+        module_paths.push((
+            format!("/cohorts/{cohort}/modules/{}", module.id),
+            format!("/assignments/{}", assignment.id),
+            format!("/cohorts/{cohort}/coaching"),
+            coach_client,
+        ));
+    }
+    for (page, pick) in [
+        ("module", 0),
+        ("assignment", 1),
+        ("coaching pairs", 2),
+        ("coaching", 3),
+    ] {
+        let mut counts = Vec::new();
+        for (module_path, assignment_path, pairs_path, coach_client) in &module_paths {
+            counts.push(match pick {
+                0 => statements_for(&admin, &app.url(module_path)).await,
+                1 => statements_for(&admin, &app.url(assignment_path)).await,
+                2 => statements_for(&admin, &app.url(pairs_path)).await,
+                _ => statements_for(coach_client, &app.url("/coaching")).await,
+            });
+        }
+        assert!(
+            counts[0] > 0,
+            "no statements were counted for the {page} page"
+        );
+        assert_eq!(
+            counts[0], counts[1],
+            "the {page} page ran {} statements for 2 fellows and {} for 30 ({backend:?})",
+            counts[0], counts[1]
+        );
+    }
+
+    // The schedule and event pages do not grow with the cohort either: each cohort has
+    // a workshop that every fellow attended, seen by an administrator and by a fellow.
+    let mut event_paths = Vec::new();
+    for (name, cohort, size) in [("small", small, 2), ("large", large, 30)] {
+        let now = chrono::Utc::now();
+        let modules = app::events::store::module_choices(&app.db, cohort)
+            .await
+            .unwrap();
+        let workshop = app::events::store::insert_event(
+            &app.db,
+            cohort,
+            app::events::EventKind::Workshop,
+            app::cohorts::schedule_store::zone_or_default("America/New_York"),
+            &app::events::input::EventInput {
+                module_id: Some(modules[0].id),
+                title: "Learn workshop".into(),
+                starts_at: now - chrono::Duration::days(1),
+                duration_minutes: 90,
+                join_url: Some("https://meet.example.org/learn".into()),
+                location: None,
+                check_in_minutes: 30,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        let fellows = app::events::store::fellows(&app.db, cohort).await.unwrap();
+        let marks: Vec<_> = fellows
+            .keys()
+            .map(|&fellow| (fellow, Some(app::events::AttendanceStatus::Present)))
+            .collect();
+        let recorder = *fellows.keys().next().unwrap();
+        app::events::store::record_marks(&app.db, workshop.id, &marks, recorder, now)
+            .await
+            .unwrap();
+        let fellow_client = app
+            .signed_in_client(&format!("{name}-{}@test.example", size - 1))
+            .await;
+        event_paths.push((
+            format!("/cohorts/{cohort}/events"),
+            format!("/events/{}", workshop.id),
+            fellow_client,
+        ));
+    }
+    for page in ["schedule", "event"] {
+        for viewer in ["administrator", "fellow"] {
+            let mut counts = Vec::new();
+            for (schedule_path, event_path, fellow_client) in &event_paths {
+                let path = if page == "schedule" {
+                    schedule_path
+                } else {
+                    event_path
+                };
+                let client = if viewer == "fellow" {
+                    fellow_client
+                } else {
+                    &admin
+                };
+                counts.push(statements_for(client, &app.url(path)).await);
+            }
+            assert!(
+                counts[0] > 0,
+                "no statements were counted for the {page} page"
+            );
+            assert_eq!(
+                counts[0], counts[1],
+                "the {page} page ran {} statements for 2 fellows and {} for 30, seen by a {viewer} ({backend:?})",
+                counts[0], counts[1]
+            );
+        }
+    }
+    // The discussion page does not grow with its posts or the cohort's members: 2
+    // posts among 2 fellows against 30 posts, some edited, with replies, among 30.
+    {
+        use app::discussions::store::{edit_post, ensure_discussion, insert_post};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let mut discussion_counts = Vec::new();
+        for (name, cohort, posts) in [("small", small, 2), ("large", large, 30)] {
+            let term = app::entities::terms::Entity::find()
+                .filter(app::entities::terms::Column::CohortId.eq(cohort))
+                .order_by_asc(app::entities::terms::Column::Position)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap();
+            let module = app::entities::modules::Entity::find()
+                .filter(app::entities::modules::Column::TermId.eq(term.id))
+                .order_by_asc(app::entities::modules::Column::Position)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap();
+            let discussion = ensure_discussion(&app.db, module.id).await.unwrap();
+            let now = chrono::Utc::now();
+            let mut parent = None;
+            for number in 0..posts {
+                let author = app
+                    .user_id(&format!("{name}-{}@test.example", number % 2))
+                    .await;
+                let body = format!("Post {number}, thanks @Test {name}-1@test.example");
+                let post = insert_post(&app.db, discussion.id, parent, author, &body, now)
+                    .await
+                    .unwrap();
+                if number % 3 == 0 {
+                    edit_post(&app.db, &post, "Edited **once**", now)
+                        .await
+                        .unwrap();
+                }
+                parent = (number % 2 == 0).then_some(post.id);
+            }
+            let path = format!("/cohorts/{cohort}/modules/{}/discussion", module.id);
+            // The first visit sets the read marker; the counts compare later visits.
+            statements_for(&admin, &app.url(&path)).await;
+            discussion_counts.push(statements_for(&admin, &app.url(&path)).await);
+        }
+        assert!(
+            discussion_counts[0] > 0,
+            "no statements were counted for the discussion page"
+        );
+        assert_eq!(
+            discussion_counts[0], discussion_counts[1],
+            "the discussion page ran {} statements for 2 posts and {} for 30 ({backend:?})",
+            discussion_counts[0], discussion_counts[1]
+        );
+    }
     app.stop().await;
 }
 

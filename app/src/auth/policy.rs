@@ -49,6 +49,21 @@ pub enum Action {
     /// settings, keep calibration anchors and reveal a fellow's identity with a reason.
     /// Facilitators of any cohort may.
     ManageReviews,
+    /// Read a cohort's modules, materials, assignments, discussions and schedule.
+    ViewModules(i32),
+    /// Edit a cohort's materials, assignments and discussion settings, decide
+    /// assignment responses, schedule workshops and meetings and take attendance.
+    ManageModules(i32),
+    /// Write in a cohort's discussions.
+    Discuss(i32),
+    /// Hide posts in a cohort's discussions, with a reason.
+    ModerateDiscussions(i32),
+    /// Respond to assignments and check in to events of a cohort.
+    TakePart(i32),
+    /// Pair coaches with fellows in a cohort.
+    PairCoaches(i32),
+    /// Coach one's paired fellows in a cohort: schedule and log sessions.
+    Coach(i32),
 }
 
 /// Returns `Ok` when `actor` may perform `action`. Anonymous callers get
@@ -83,6 +98,17 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), AppError> {
         }
         Action::ReviewSubmissions => user.has_role(Role::Reviewer),
         Action::ManageReviews => user.has_role(Role::Facilitator),
+        Action::ViewModules(cohort_id) => user.is_member_of(cohort_id),
+        Action::ManageModules(cohort_id)
+        | Action::ModerateDiscussions(cohort_id)
+        | Action::PairCoaches(cohort_id) => user.has_role_in(cohort_id, Role::Facilitator),
+        Action::Discuss(cohort_id) => {
+            user.has_role_in(cohort_id, Role::Fellow)
+                || user.has_role_in(cohort_id, Role::Facilitator)
+                || user.has_role_in(cohort_id, Role::Coach)
+        }
+        Action::TakePart(cohort_id) => user.has_role_in(cohort_id, Role::Fellow),
+        Action::Coach(cohort_id) => user.has_role_in(cohort_id, Role::Coach),
         Action::CreateCohort
         | Action::ManageUsers
         | Action::ViewAuditLog

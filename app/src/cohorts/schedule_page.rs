@@ -85,6 +85,10 @@ fn CohortView(
         .user()
         .is_some_and(|user| user.has_role_in(overview.id, Role::Fellow));
     let sees_fellows = authorize(&actor, Action::ViewFellowProgress(overview.id)).is_ok();
+    let coaches_or_coached = is_fellow
+        || actor
+            .user()
+            .is_some_and(|user| user.has_role_in(overview.id, Role::Coach));
     let label = cohort_label(&overview.name, overview.year);
     let id = overview.id;
     view! {
@@ -100,8 +104,11 @@ fn CohortView(
         <ul class="link-list">
             {is_fellow.then(|| view! { <li><a href=format!("/cohorts/{id}/competencies")>"My competencies and growth"</a></li> })}
             {sees_fellows.then(|| view! { <li><a href=format!("/cohorts/{id}/fellows")>"Fellows, their choices and growth"</a></li> })}
+            <li><a href=format!("/cohorts/{id}/events")>"Workshops and meetings"</a></li>
+            {can_manage.then(|| view! { <li><a href=format!("/cohorts/{id}/coaching")>"Coaching pairs"</a></li> })}
+            {coaches_or_coached.then(|| view! { <li><a href="/coaching">"Coaching sessions"</a></li> })}
         </ul>
-        {overview.terms.iter().cloned().map(|term| view! { <TermSection term can_manage/> }).collect_view()}
+        {overview.terms.iter().cloned().map(|term| view! { <TermSection term can_manage cohort_id=id/> }).collect_view()}
         <section aria-labelledby="submissions-heading" class="panel">
             <h2 id="submissions-heading">"Micro-credential submissions"</h2>
             <dl class="facts">
@@ -176,7 +183,7 @@ fn SubmissionRulesForm(overview: CohortOverview) -> impl IntoView {
 }
 
 #[component]
-fn TermSection(term: TermView, can_manage: bool) -> impl IntoView {
+fn TermSection(term: TermView, can_manage: bool, cohort_id: i32) -> impl IntoView {
     let heading = format!("term-{}", term.id);
     let title = term.title();
     let add_id = format!("term-{}-new-module", term.id);
@@ -198,7 +205,7 @@ fn TermSection(term: TermView, can_manage: bool) -> impl IntoView {
                     <tbody>
                         {term.modules.iter().cloned().map(|module| view! {
                             <tr>
-                                <td>{module.name}</td>
+                                <td><a href=format!("/cohorts/{cohort_id}/modules/{}", module.id)>{module.name}</a></td>
                                 <td>{if module.opens_on.is_empty() { "Not set".to_owned() } else { module.opens_on }}</td>
                                 <td><DeadlineText deadline=module.due/></td>
                                 <td><span class=format!("stage stage-{}", module.stage.label().to_lowercase())>{module.stage.label()}</span></td>

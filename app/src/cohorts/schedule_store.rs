@@ -18,6 +18,21 @@ pub fn zone_or_default(zone: &str) -> Tz {
     zone.parse().unwrap_or(chrono_tz::America::New_York)
 }
 
+/// Whether a module is still to open, open, or past its due time on `today`.
+pub fn module_stage(
+    due: Option<&Deadline>,
+    opens_on: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> ModuleStage {
+    if due.is_some_and(|due| due.passed) {
+        ModuleStage::Closed
+    } else if opens_on.is_none_or(|opens| opens <= today) {
+        ModuleStage::Open
+    } else {
+        ModuleStage::Upcoming
+    }
+}
+
 /// Describes `instant`, entered in `entry_zone`, for a viewer in `viewer_zone`.
 pub fn deadline(
     instant: DateTime<Utc>,
@@ -89,13 +104,7 @@ pub async fn overview(
                     let due = module
                         .due_at
                         .map(|at| deadline(at, entry_zone(&module.due_zone), viewer, now));
-                    let stage = if due.as_ref().is_some_and(|due| due.passed) {
-                        ModuleStage::Closed
-                    } else if module.opens_on.is_none_or(|opens| opens <= today) {
-                        ModuleStage::Open
-                    } else {
-                        ModuleStage::Upcoming
-                    };
+                    let stage = module_stage(due.as_ref(), module.opens_on, today);
                     ModuleView {
                         id: module.id,
                         name: module.name.clone(),

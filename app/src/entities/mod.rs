@@ -1,21 +1,34 @@
 //! sea-orm entities, one module per table. Server only.
 
+pub mod assignment_responses;
+pub mod assignments;
+pub mod attendance;
 pub mod audit_log;
 pub mod auth_tokens;
 pub mod calibration_anchors;
 pub mod coaching_meetings;
+pub mod coaching_pairs;
+pub mod coaching_sessions;
 pub mod cohort_memberships;
 pub mod cohorts;
 pub mod competencies;
 pub mod competency_choices;
 pub mod competency_groups;
+pub mod discussion_reads;
+pub mod discussions;
+pub mod events;
 pub mod evidence_items;
 pub mod evidence_tags;
 pub mod growth_ratings;
+pub mod material_progress;
 pub mod microcredential_versions;
 pub mod microcredentials;
+pub mod module_materials;
 pub mod modules;
+pub mod notifications;
 pub mod outbox;
+pub mod post_revisions;
+pub mod posts;
 pub mod programs;
 pub mod reviews;
 pub mod sessions;

@@ -19,6 +19,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// IANA time zone in which the person reads times; `None` shows each cohort's own.
     pub time_zone: Option<String>,
+    /// SHA-256 of the secret in the person's calendar feed address, in hex.
+    pub calendar_token_hash: Option<String>,
+    /// Email choices per notification kind, as JSON (`crate::notify::Preferences`).
+    pub notification_prefs: String,
+    /// When the last daily digest was sent.
+    pub digest_sent_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

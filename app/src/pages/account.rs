@@ -76,6 +76,11 @@ pub fn AccountPage() -> impl IntoView {
             <TimeZoneOptions/>
             <button type="submit">"Save time zone"</button>
         </form>
+        <h2>"Calendar and notifications"</h2>
+        <ul class="link-list">
+            <li><a href="/calendar">"Your calendar feed"</a>": workshops, meetings and coaching sessions in Google Calendar, Outlook or Apple Calendar."</li>
+            <li><a href="/inbox">"Your inbox and email preferences"</a></li>
+        </ul>
     }
     .into_any()
 }

@@ -13,23 +13,8 @@ fn sections(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
         Role::Fellow => &[],
         Role::Reviewer => &[],
-        Role::Coach => &[
-            (
-                "Your fellows",
-                "The fellows you coach and their progress appear here.",
-            ),
-            (
-                "Coaching sessions",
-                "Scheduled and logged sessions appear here.",
-            ),
-        ],
-        Role::Facilitator => &[
-            ("Cohort progress", "Your cohort's dashboard appears here."),
-            (
-                "Workshops and meetings",
-                "Upcoming sessions and attendance appear here.",
-            ),
-        ],
+        Role::Coach => &[],
+        Role::Facilitator => &[("Cohort progress", "Your cohort's dashboard appears here.")],
     }
 }
 
@@ -65,6 +50,12 @@ pub fn RoleHomePage(role: Role) -> impl IntoView {
             <section aria-labelledby="queue-heading">
                 <h2 id="queue-heading">"Your review queue"</h2>
                 <p><a href="/reviews">"Open your review queue"</a>": the submissions assigned to you, their due dates, and any calibration to do first."</p>
+            </section>
+        })}
+        {matches!(role, Role::Coach | Role::Fellow).then(|| view! {
+            <section aria-labelledby="coaching-heading">
+                <h2 id="coaching-heading">"Coaching"</h2>
+                <p><a href="/coaching">{if role == Role::Coach { "Your fellows and coaching sessions" } else { "Your coach and coaching sessions" }}</a>": scheduled and logged sessions, with notes only the coach and the fellow read."</p>
             </section>
         })}
         {(role == Role::Facilitator).then(|| view! {
@@ -106,6 +97,8 @@ fn CohortNames(cohorts: Vec<CohortSummary>, role: Role) -> impl IntoView {
                     <li>
                         <a href=format!("/cohorts/{id}")>{crate::cohorts::cohort_label(&cohort.name, cohort.year)}</a>
                         {extra.map(|(href, label)| view! { " · " <a href=href>{label}</a> })}
+                        " · " <a href=format!("/cohorts/{id}/events")>"workshops and meetings"</a>
+                        {(role == Role::Facilitator).then(|| view! { " · " <a href=format!("/cohorts/{id}/coaching")>"coaching pairs"</a> })}
                     </li>
                 }
             }).collect_view()}

@@ -191,7 +191,7 @@ pub fn without_direction_overrides(text: &str) -> String {
 
 /// Checks a link a fellow adds.
 #[cfg(feature = "ssr")]
-fn checked_url(raw: &str) -> Result<String, AppError> {
+pub(crate) fn checked_url(raw: &str) -> Result<String, AppError> {
     let invalid = |message: &str| AppError::Invalid {
         field: "url".into(),
         message: message.to_owned(),

@@ -61,10 +61,20 @@ pub async fn find_file(
         .await
 }
 
-/// Returns whether any item still refers to the blob `sha256`.
+/// Returns whether any evidence item or module material still refers to the blob
+/// `sha256`.
 pub async fn blob_in_use(db: &impl ConnectionTrait, sha256: &str) -> Result<bool, DbErr> {
-    Ok(evidence_items::Entity::find()
+    use crate::entities::module_materials;
+    if evidence_items::Entity::find()
         .filter(evidence_items::Column::FileSha256.eq(sha256))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(true);
+    }
+    Ok(module_materials::Entity::find()
+        .filter(module_materials::Column::FileKey.eq(sha256))
         .one(db)
         .await?
         .is_some())

@@ -737,22 +737,7 @@ pub enum Finalized {
     Recorded,
 }
 
-/// Mail settings for decisions, and the address their links start with.
-pub struct Notifier<'a> {
-    pub settings: &'a crate::mail::MailSettings,
-    /// The address people use to reach TLI Hub, without a trailing slash.
-    pub public_url: &'a str,
-}
-
-impl<'a> Notifier<'a> {
-    /// Takes the mail settings and public address from the server's state.
-    pub fn of(state: &'a crate::context::AppState) -> Notifier<'a> {
-        Notifier {
-            settings: &state.mail,
-            public_url: &state.public_url,
-        }
-    }
-}
+pub use crate::mail::Notifier;
 
 /// Finalizes review `review_id` as saved at `version`, applying the earn rule, then
 /// releases the decision when the attempt's reviews allow it.

@@ -220,6 +220,37 @@ impl TestApp {
             .id
     }
 
+    /// Gives a cohort the default two terms of 2027 in New York time and returns the
+    /// ids of the first term's modules (Learn, Design, Do, Reflect), in order.
+    pub async fn schedule_first_term(&self, cohort: i32) -> Vec<i32> {
+        use app::entities::{modules, terms};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        app::cohorts::schedule_store::create_schedule(
+            &self.db,
+            cohort,
+            app::cohorts::schedule_store::zone_or_default("America/New_York"),
+            &app::cohorts::schedule_store::default_plan(2027),
+        )
+        .await
+        .expect("create the schedule");
+        let term = terms::Entity::find()
+            .filter(terms::Column::CohortId.eq(cohort))
+            .filter(terms::Column::Position.eq(1))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .expect("the cohort has a first term");
+        modules::Entity::find()
+            .filter(modules::Column::TermId.eq(term.id))
+            .order_by_asc(modules::Column::Position)
+            .all(&self.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|module| module.id)
+            .collect()
+    }
+
     /// Records a submitted attempt of definition version `version_id` by `fellow`, in a
     /// new cohort, and a first review of it by `reviewer`. Returns the review id.
     pub async fn record_review(&self, version_id: i32, reviewer: i32, fellow: i32) -> i32 {
