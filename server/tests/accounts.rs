@@ -870,7 +870,7 @@ const ENDPOINTS: &[Endpoint] = &[
         method: "GET",
         path: "/cohorts/{id}/modules/{module}",
         input: "",
-        allowed: Allowed::Only(MEMBERS),
+        allowed: Allowed::Only(PARTICIPANTS),
     },
     Endpoint {
         method: "GET",
@@ -882,7 +882,7 @@ const ENDPOINTS: &[Endpoint] = &[
         method: "GET",
         path: "/assignments/{id}",
         input: "",
-        allowed: Allowed::Only(MEMBERS),
+        allowed: Allowed::Only(PARTICIPANTS),
     },
     Endpoint {
         method: "GET",
@@ -906,7 +906,7 @@ const ENDPOINTS: &[Endpoint] = &[
         method: "GET",
         path: "/api/module",
         input: "cohort_id=COHORT&module_id=MODULE",
-        allowed: Allowed::Only(MEMBERS),
+        allowed: Allowed::Only(PARTICIPANTS),
     },
     Endpoint {
         method: "POST",
@@ -924,7 +924,7 @@ const ENDPOINTS: &[Endpoint] = &[
         method: "POST",
         path: "/api/module/material/done",
         input: "material_id=MATERIAL&done=true",
-        allowed: Allowed::Only(MEMBERS),
+        allowed: Allowed::Only(PARTICIPANTS),
     },
     Endpoint {
         method: "POST",
@@ -935,14 +935,14 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "POST",
         path: "/api/module/assignment/remove",
-        input: "assignment_id=FRESH_ASSIGNMENT",
+        input: "assignment_id=FRESH_ASSIGNMENT&confirm=yes",
         allowed: Allowed::Only(MANAGERS),
     },
     Endpoint {
         method: "GET",
         path: "/api/assignment",
         input: "assignment_id=ASSIGNMENT",
-        allowed: Allowed::Only(MEMBERS),
+        allowed: Allowed::Only(PARTICIPANTS),
     },
     Endpoint {
         method: "POST",
@@ -959,7 +959,7 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "POST",
         path: "/api/assignment/copy",
-        input: "assignment_id=ASSIGNMENT&microcredential_id=0",
+        input: "assignment_id=ASSIGNMENT&target=0",
         allowed: Allowed::Only(&[Persona::Fellow]),
     },
     Endpoint {
@@ -1028,37 +1028,37 @@ const ENDPOINTS: &[Endpoint] = &[
         method: "GET",
         path: "/cohorts/{id}/modules/{module}/discussion",
         input: "",
-        allowed: Allowed::Only(MEMBERS),
+        allowed: Allowed::Only(PARTICIPANTS),
     },
     Endpoint {
         method: "GET",
         path: "/api/discussion",
         input: "cohort_id=COHORT&module_id=MODULE",
-        allowed: Allowed::Only(MEMBERS),
+        allowed: Allowed::Only(PARTICIPANTS),
     },
     Endpoint {
         method: "POST",
         path: "/api/discussion/post",
         input: "cohort_id=COHORT&module_id=MODULE&parent_id=&body=Hello",
-        allowed: Allowed::Only(DISCUSSERS),
+        allowed: Allowed::Only(PARTICIPANTS),
     },
     Endpoint {
         method: "POST",
         path: "/api/discussion/preview",
         input: "cohort_id=COHORT&module_id=MODULE&body=Hello",
-        allowed: Allowed::Only(DISCUSSERS),
+        allowed: Allowed::Only(PARTICIPANTS),
     },
     Endpoint {
         method: "POST",
         path: "/api/discussion/edit",
         input: "cohort_id=COHORT&module_id=MODULE&post_id=0&body=Changed",
-        allowed: Allowed::Only(DISCUSSERS),
+        allowed: Allowed::Only(PARTICIPANTS),
     },
     Endpoint {
         method: "POST",
         path: "/api/discussion/delete",
         input: "cohort_id=COHORT&module_id=MODULE&post_id=0",
-        allowed: Allowed::Only(DISCUSSERS),
+        allowed: Allowed::Only(PARTICIPANTS),
     },
     Endpoint {
         method: "POST",
@@ -1091,7 +1091,7 @@ const ENDPOINTS: &[Endpoint] = &[
         method: "GET",
         path: "/cohorts/{id}/events",
         input: "",
-        allowed: Allowed::Only(MEMBERS),
+        allowed: Allowed::Only(PARTICIPANTS),
     },
     Endpoint {
         method: "GET",
@@ -1109,7 +1109,7 @@ const ENDPOINTS: &[Endpoint] = &[
         method: "GET",
         path: "/api/events/schedule",
         input: "cohort_id=COHORT",
-        allowed: Allowed::Only(MEMBERS),
+        allowed: Allowed::Only(PARTICIPANTS),
     },
     Endpoint {
         method: "GET",
@@ -1182,8 +1182,10 @@ const LEADS: &[Persona] = &[
     Persona::Facilitator,
     Persona::OtherCohortFacilitator,
 ];
-/// Those who write in the table's cohort's discussions.
-const DISCUSSERS: &[Persona] = &[
+/// The table's cohort's fellows, coaches and facilitators, and administrators: they
+/// read its modules, discussions and schedule, and write in its discussions.
+/// Reviewers, who score the cohort's work blind, are left out.
+const PARTICIPANTS: &[Persona] = &[
     Persona::Admin,
     Persona::Fellow,
     Persona::Coach,

@@ -748,6 +748,22 @@ async fn edits_keep_earlier_text(backend: Backend) {
         "the edit that added the mention notified once"
     );
 
+    // Taking the mention out and putting it back does not notify Ben again.
+    for body in ["Fourth draft.", "Fifth draft, thanks @Ben Ortiz."] {
+        world
+            .submit(
+                &world.ana_client,
+                "/api/discussion/edit",
+                &[("post_id", &id), ("body", body)],
+            )
+            .await;
+    }
+    assert_eq!(
+        world.notifications_of(world.ben).await.len(),
+        1,
+        "a mention restored by an edit is not notified twice"
+    );
+
     let cohort = world.cohort.to_string();
     let module = world.module.to_string();
     let response = post_form_as(
@@ -767,7 +783,7 @@ async fn edits_keep_earlier_text(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.body, "Third draft, thanks @Ben Ortiz.");
+    assert_eq!(stored.body, "Fifth draft, thanks @Ben Ortiz.");
     world.app.stop().await;
 }
 

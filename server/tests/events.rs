@@ -845,9 +845,31 @@ async fn self_check_in_follows_window(backend: Backend) {
         .unwrap();
     assert_eq!(row.status, "late", "more than 10 minutes after the start");
 
-    // A facilitator's later mark replaces the check-in but keeps its time.
+    // A facilitator's form loaded before the check-in and saved unchanged leaves the
+    // check-in alone.
     let facilitator = app.signed_in_client(FACILITATOR).await;
     let key = format!("status[{}]", world.fellow_id);
+    let was = format!("was[{}]", world.fellow_id);
+    let stale = post_marks(
+        &facilitator,
+        &world,
+        &[
+            ("event_id", started.id.to_string()),
+            (key.as_str(), String::new()),
+            (was.as_str(), String::new()),
+        ],
+    )
+    .await;
+    assert_eq!(stale.status(), 200);
+    let kept = attendance::Entity::find()
+        .filter(attendance::Column::EventId.eq(started.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the check-in survives an unchanged form");
+    assert_eq!(kept.status, "present");
+
+    // A facilitator's later mark replaces the check-in but keeps its time.
     let marked = post_marks(
         &facilitator,
         &world,

@@ -475,7 +475,7 @@ async fn assignment_responses_round_trip(backend: Backend) {
         "/api/assignment/copy",
         &[
             ("assignment_id", &id),
-            ("microcredential_id", &credential.id.to_string()),
+            ("target", &credential.id.to_string()),
         ],
         422,
         "your own micro-credentials",
@@ -497,7 +497,7 @@ async fn assignment_responses_round_trip(backend: Backend) {
         "/api/assignment/copy",
         &[
             ("assignment_id", &id),
-            ("microcredential_id", &credential.id.to_string()),
+            ("target", &credential.id.to_string()),
         ],
     )
     .await;
@@ -560,7 +560,7 @@ async fn coaching_notes_stay_with_the_pair(backend: Backend) {
     )
     .await;
 
-    let schedule = |date: &'static str, time: &'static str| {
+    let schedule = |date: &str, time: &'static str| {
         vec![
             ("cohort_id", cohort.clone()),
             ("fellow_id", fellow_id.clone()),
@@ -580,7 +580,21 @@ async fn coaching_notes_stay_with_the_pair(backend: Backend) {
         "does not exist",
     )
     .await;
-    let good = schedule("2027-04-06", "16:00");
+    let too_old = schedule("2020-01-06", "16:00");
+    refused(
+        &coach,
+        app,
+        "/api/coaching/schedule",
+        &as_refs(&too_old),
+        422,
+        "more than 30 days ago",
+    )
+    .await;
+    // A session held two days ago, recorded afterwards.
+    let two_days_ago = (chrono::Utc::now() - chrono::Duration::days(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    let good = schedule(&two_days_ago, "16:00");
     refused(
         &other_coach,
         app,
@@ -597,6 +611,27 @@ async fn coaching_notes_stay_with_the_pair(backend: Backend) {
         .unwrap()
         .expect("the session was scheduled");
     let session_id = session.id.to_string();
+    let future = schedule("2031-04-07", "16:00");
+    ok(&coach, app, "/api/coaching/schedule", &as_refs(&future)).await;
+    let upcoming = coaching_sessions::Entity::find()
+        .filter(coaching_sessions::Column::Id.ne(session.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the upcoming session was scheduled");
+    refused(
+        &coach,
+        app,
+        "/api/coaching/log",
+        &[
+            ("session_id", &upcoming.id.to_string()),
+            ("outcome", "held"),
+            ("notes", "Early"),
+        ],
+        422,
+        "has not started yet",
+    )
+    .await;
     const SECRET: &str = "Talked through the hard parent meeting";
     refused(
         &other_coach,

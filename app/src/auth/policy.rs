@@ -49,7 +49,8 @@ pub enum Action {
     /// settings, keep calibration anchors and reveal a fellow's identity with a reason.
     /// Facilitators of any cohort may.
     ManageReviews,
-    /// Read a cohort's modules, materials, assignments, discussions and schedule.
+    /// Read a cohort's modules, materials, assignments, discussions and schedule;
+    /// fellows, coaches and facilitators of the cohort may.
     ViewModules(i32),
     /// Edit a cohort's materials, assignments and discussion settings, decide
     /// assignment responses, schedule workshops and meetings and take attendance.
@@ -98,7 +99,13 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), AppError> {
         }
         Action::ReviewSubmissions => user.has_role(Role::Reviewer),
         Action::ManageReviews => user.has_role(Role::Facilitator),
-        Action::ViewModules(cohort_id) => user.is_member_of(cohort_id),
+        // Reviewers score the cohort's work blind, so they do not read its modules,
+        // discussions or schedule, where fellows are named.
+        Action::ViewModules(cohort_id) => {
+            user.has_role_in(cohort_id, Role::Fellow)
+                || user.has_role_in(cohort_id, Role::Coach)
+                || user.has_role_in(cohort_id, Role::Facilitator)
+        }
         Action::ManageModules(cohort_id)
         | Action::ModerateDiscussions(cohort_id)
         | Action::PairCoaches(cohort_id) => user.has_role_in(cohort_id, Role::Facilitator),

@@ -20,6 +20,9 @@ pub fn done_message(code: &str) -> Option<&'static str> {
     })
 }
 
+/// How many days back a coach may record a session that was not scheduled ahead.
+pub const RECORD_BACK_DAYS: i64 = 30;
+
 /// Returns the zone the viewer reads and enters times in: their own, or New York's.
 #[cfg(feature = "ssr")]
 fn own_zone(actor: &crate::auth::Actor) -> chrono_tz::Tz {
@@ -103,6 +106,15 @@ pub async fn schedule_session(
     let offset = Some(offset.trim()).filter(|offset| !offset.is_empty());
     let starts_at = crate::local_time::resolve("when", zone, &date, &time, offset)
         .map_err(crate::context::reject)?;
+    let now = chrono::Utc::now();
+    if starts_at < now - chrono::Duration::days(RECORD_BACK_DAYS) {
+        return fail(AppError::invalid(
+            "when",
+            format!(
+                "That date is more than {RECORD_BACK_DAYS} days ago. Enter the date of the session; sessions can be recorded up to {RECORD_BACK_DAYS} days after they happened."
+            ),
+        ));
+    }
     let duration: i32 = match duration.trim().parse() {
         Ok(minutes) if (10..=240).contains(&minutes) => minutes,
         _ => {
@@ -137,18 +149,20 @@ pub async fn schedule_session(
         "Your coach scheduled a coaching session for {}",
         crate::local_time::format_in_zone(starts_at, zone)
     );
-    crate::notify::store::notify(
-        &db,
-        &crate::mail::Notifier::of(&state),
-        &[fellow_id],
-        Note {
-            kind: Kind::Coaching,
-            title: &title,
-            link: "/coaching",
-        },
-    )
-    .await
-    .map_err(db_failure)?;
+    if starts_at > now {
+        crate::notify::store::notify(
+            &db,
+            &crate::mail::Notifier::of(&state),
+            &[fellow_id],
+            Note {
+                kind: Kind::Coaching,
+                title: &title,
+                link: "/coaching",
+            },
+        )
+        .await
+        .map_err(db_failure)?;
+    }
     redirect_to("/coaching?done=scheduled");
     Ok(())
 }
@@ -192,6 +206,14 @@ pub async fn log_session(
             "Choose held, missed, cancelled or still scheduled.",
         ));
     };
+    if matches!(outcome, SessionState::Held | SessionState::Missed)
+        && session.starts_at > chrono::Utc::now() + chrono::Duration::minutes(10)
+    {
+        return fail(AppError::invalid(
+            "outcome",
+            "This session has not started yet, so it cannot be logged as held or missed. Log it after it starts, or mark it cancelled.",
+        ));
+    }
     let length = notes.chars().count();
     if length > NOTES_MAX_CHARS {
         return fail(AppError::invalid(

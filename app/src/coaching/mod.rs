@@ -83,6 +83,9 @@ pub struct MeetingDue {
 /// A coach and fellow pair with their sessions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PairView {
+    /// False for a pair that has since changed coach: its sessions stay readable, and
+    /// nothing new is scheduled or logged in it.
+    pub current: bool,
     pub cohort_id: i32,
     pub cohort_label: String,
     pub coach_name: String,

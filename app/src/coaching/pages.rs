@@ -55,12 +55,26 @@ fn PairSection(
     schedule_error: Option<AppError>,
     log_error: Option<AppError>,
 ) -> impl IntoView {
-    let heading = format!("pair-{}-{}", pair.cohort_id, pair.fellow_id);
-    let title = if coach {
-        format!("Coaching {} ({})", pair.fellow_name, pair.cohort_label)
-    } else {
-        format!("Your coach, {} ({})", pair.coach_name, pair.cohort_label)
+    let heading = format!(
+        "pair-{}-{}-{}",
+        pair.cohort_id,
+        pair.fellow_id,
+        if pair.current { "current" } else { "earlier" }
+    );
+    let title = match (coach, pair.current) {
+        (true, true) => format!("Coaching {} ({})", pair.fellow_name, pair.cohort_label),
+        (false, true) => format!("Your coach, {} ({})", pair.coach_name, pair.cohort_label),
+        (true, false) => format!(
+            "Earlier coaching of {} ({})",
+            pair.fellow_name, pair.cohort_label
+        ),
+        (false, false) => format!(
+            "Earlier coaching with {} ({})",
+            pair.coach_name, pair.cohort_label
+        ),
     };
+    // Only the current pair schedules and logs; an earlier pair's sessions are read only.
+    let coach = coach && pair.current;
     let fellow_text = pair.fellow_id.to_string();
     let cohort_text = pair.cohort_id.to_string();
     let posted = posted_for(
@@ -114,7 +128,10 @@ fn PairSection(
                                 <input id=id("duration") name="duration" type="number" min="10" max="240" value=duration aria-describedby=id("duration-error")/>
                             </div>
                         </div>
-                        <input type="hidden" name="offset" value=""/>
+                        <div class="field">
+                            <label for=id("offset")>"UTC offset, only for a time that happens twice"</label>
+                            <input id=id("offset") name="offset" type="text" size="9" placeholder="-05:00" value=shown_value(&posted, "offset", String::new())/>
+                        </div>
                         <FieldError id=id("when-error") message=field_message(&schedule_error, "when")/>
                         <FieldError id=id("duration-error") message=field_message(&schedule_error, "duration")/>
                         <div class="field">

@@ -237,22 +237,45 @@ pub async fn pairs_for(
             coaching_sessions::Column::FellowUserId,
         ),
     };
-    let pairs = coaching_pairs::Entity::find()
+    let current = coaching_pairs::Entity::find()
         .filter(pair_column.eq(user_id))
         .order_by_asc(coaching_pairs::Column::CohortId)
         .all(db)
         .await?;
-    if pairs.is_empty() {
-        return Ok(Vec::new());
-    }
     let sessions = coaching_sessions::Entity::find()
         .filter(session_column.eq(user_id))
         .order_by_desc(coaching_sessions::Column::StartsAt)
         .all(db)
         .await?;
+    // Sessions of a pair that has since changed coach stay readable to the two people
+    // who held them, under a pair that is no longer current.
+    let mut pairs: Vec<(coaching_pairs::Model, bool)> =
+        current.into_iter().map(|pair| (pair, true)).collect();
+    for session in &sessions {
+        let known = pairs.iter().any(|(pair, _)| {
+            pair.cohort_id == session.cohort_id
+                && pair.coach_user_id == session.coach_user_id
+                && pair.fellow_user_id == session.fellow_user_id
+        });
+        if !known {
+            pairs.push((
+                coaching_pairs::Model {
+                    id: 0,
+                    cohort_id: session.cohort_id,
+                    coach_user_id: session.coach_user_id,
+                    fellow_user_id: session.fellow_user_id,
+                    created_at: session.updated_at,
+                },
+                false,
+            ));
+        }
+    }
+    if pairs.is_empty() {
+        return Ok(Vec::new());
+    }
     let people: Vec<i32> = pairs
         .iter()
-        .flat_map(|pair| [pair.coach_user_id, pair.fellow_user_id])
+        .flat_map(|(pair, _)| [pair.coach_user_id, pair.fellow_user_id])
         .collect();
     let names: HashMap<i32, String> = users::Entity::find()
         .select_only()
@@ -265,7 +288,7 @@ pub async fn pairs_for(
         .into_iter()
         .collect();
     let cohort_labels: HashMap<i32, String> = cohorts::Entity::find()
-        .filter(cohorts::Column::Id.is_in(pairs.iter().map(|pair| pair.cohort_id)))
+        .filter(cohorts::Column::Id.is_in(pairs.iter().map(|(pair, _)| pair.cohort_id)))
         .all(db)
         .await?
         .into_iter()
@@ -276,7 +299,11 @@ pub async fn pairs_for(
             )
         })
         .collect();
-    let fellow_ids: Vec<i32> = pairs.iter().map(|pair| pair.fellow_user_id).collect();
+    let fellow_ids: Vec<i32> = pairs
+        .iter()
+        .filter(|(_, current)| *current)
+        .map(|(pair, _)| pair.fellow_user_id)
+        .collect();
     let mut due = meetings_due(db, &fellow_ids).await?;
     let counted: Vec<i32> = sessions.iter().filter_map(|s| s.submission_id).collect();
     let counted_titles: HashMap<i32, String> = if counted.is_empty() {
@@ -301,7 +328,8 @@ pub async fn pairs_for(
     };
     Ok(pairs
         .iter()
-        .map(|pair| PairView {
+        .map(|(pair, current)| PairView {
+            current: *current,
             cohort_id: pair.cohort_id,
             cohort_label: cohort_labels
                 .get(&pair.cohort_id)
@@ -319,7 +347,11 @@ pub async fn pairs_for(
                 })
                 .map(|session| session_view(session, zone, now, &counted_titles))
                 .collect(),
-            meetings_due: due.remove(&pair.fellow_user_id).unwrap_or_default(),
+            meetings_due: if *current {
+                due.remove(&pair.fellow_user_id).unwrap_or_default()
+            } else {
+                Vec::new()
+            },
         })
         .collect())
 }

@@ -458,8 +458,17 @@ pub async fn edit_post(
         .map_err(db_failure)?;
     let roster = store::roster(&db, cohort_id).await.map_err(db_failure)?;
     let now = mentions::find(&body, &roster.members);
-    let before = mentions::find(&post.body, &roster.members);
-    let mentioned = store::newly_mentioned(&now.user_ids, &before.user_ids, user.id);
+    // Everyone any earlier text of the post mentioned was notified then, so mentioning
+    // them again in an edit does not notify them twice.
+    let earlier = store::revision_bodies(&db, post.id)
+        .await
+        .map_err(db_failure)?;
+    let before: Vec<i32> = earlier
+        .iter()
+        .chain(std::iter::once(&post.body))
+        .flat_map(|text| mentions::find(text, &roster.members).user_ids)
+        .collect();
+    let mentioned = store::newly_mentioned(&now.user_ids, &before, user.id);
     server::notify_readers(&db, &located, &user, post.id, mentioned, None).await;
     server::report_done(&located, "edited", Some(post.id));
     Ok(())

@@ -102,8 +102,10 @@ pub struct Roster {
 
 /// Reads a cohort's members and their names in one statement.
 pub async fn roster(db: &impl ConnectionTrait, cohort_id: i32) -> Result<Roster, DbErr> {
+    // Reviewers score the cohort's work blind, so they take no part in its discussions.
     let rows = cohort_memberships::Entity::find()
         .filter(cohort_memberships::Column::CohortId.eq(cohort_id))
+        .filter(cohort_memberships::Column::Role.ne(Role::Reviewer.as_str()))
         .find_also_related(users::Entity)
         .all(db)
         .await?;
@@ -367,6 +369,22 @@ pub fn mention_report(
         notified,
         unmatched: now.unmatched,
     }
+}
+
+/// Reads every earlier text of a post, oldest first.
+pub async fn revision_bodies(
+    db: &impl ConnectionTrait,
+    post_id: i32,
+) -> Result<Vec<String>, DbErr> {
+    use sea_orm::QueryOrder;
+    Ok(post_revisions::Entity::find()
+        .filter(post_revisions::Column::PostId.eq(post_id))
+        .order_by_asc(post_revisions::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|revision| revision.body)
+        .collect())
 }
 
 /// Returns the members mentioned now who were not before, other than the author.

@@ -428,12 +428,15 @@ pub async fn cancel_event(event_id: i32) -> Result<(), AppError> {
 }
 
 /// Records attendance for the cohort's fellows: `status[USER_ID]` is `present`,
-/// `late`, `absent`, `excused`, or empty for not recorded. Taking it again updates the
-/// same rows, and the confirmation reports how many changed.
+/// `late`, `absent`, `excused`, or empty for not recorded. `was[USER_ID]` is the status
+/// the form showed when it loaded; a fellow whose posted status equals it is left as
+/// stored, so a save never undoes a check-in or another facilitator's mark made since.
+/// Taking it again updates the same rows, and the confirmation reports how many changed.
 #[server(prefix = "/api", endpoint = "events/attendance")]
 pub async fn take_attendance(
     event_id: i32,
     #[server(default)] status: HashMap<String, String>,
+    #[server(default)] was: HashMap<String, String>,
 ) -> Result<(), AppError> {
     use crate::auth::Action;
     use crate::context::{authorized, db, db_failure, redirect_to, reject};
@@ -446,6 +449,13 @@ pub async fn take_attendance(
     let fellows = super::store::fellows(&db, cohort.id)
         .await
         .map_err(db_failure)?;
+    let status: HashMap<String, String> = status
+        .into_iter()
+        .filter(|(user, posted)| {
+            was.get(user)
+                .is_none_or(|loaded| loaded.trim() != posted.trim())
+        })
+        .collect();
     let marks = super::input::parse_marks(&status, &fellows).map_err(reject)?;
     let changed = super::store::record_marks(&db, event.id, &marks, user.id, server::now())
         .await

@@ -475,19 +475,20 @@ fn AttendanceForm(page: EventPageData) -> impl IntoView {
 #[component]
 fn AttendanceRow(row: RosterRow, posted: Option<PostedForm>) -> impl IntoView {
     let name = format!("status[{}]", row.user_id);
-    let chosen = shown_value(
-        &posted,
-        &name,
-        row.status
-            .map(|status| status.name().to_owned())
-            .unwrap_or_default(),
-    );
+    let loaded = row
+        .status
+        .map(|status| status.name().to_owned())
+        .unwrap_or_default();
+    let was = format!("was[{}]", row.user_id);
+    let chosen = shown_value(&posted, &name, loaded.clone());
+    let loaded = shown_value(&posted, &was, loaded);
     let choices: Vec<(String, &'static str)> = AttendanceStatus::ALL
         .into_iter()
         .map(|status| (status.name().to_owned(), status.label()))
         .chain(std::iter::once((String::new(), "Not recorded")))
         .collect();
     view! {
+        <input type="hidden" name=was value=loaded/>
         <fieldset class="attendance-row">
             <legend>
                 {row.name.clone()}

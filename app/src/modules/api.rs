@@ -90,12 +90,24 @@ mod checks {
         }
     }
 
+    /// Requires the confirmation box of a removal to be ticked.
+    pub fn confirmed(confirm: &str) -> Result<(), AppError> {
+        if confirm == "yes" {
+            Ok(())
+        } else {
+            Err(reject(AppError::invalid(
+                "confirm",
+                "Nothing was removed. Tick the box that confirms the removal, then press Remove for good.",
+            )))
+        }
+    }
+
     pub fn title(raw: &str) -> Result<String, AppError> {
         let title = raw.trim();
         if title.is_empty() {
             return Err(reject(AppError::invalid(
                 "title",
-                "Give it a title, such as \"Reading: Leading from the classroom\".",
+                "The title is missing. Give it a short title that fellows will recognize in the list.",
             )));
         }
         if title.chars().count() > 200 {
@@ -135,7 +147,12 @@ mod checks {
     }
 
     pub fn url(raw: &str) -> Result<String, AppError> {
-        crate::portfolio::evidence_api::checked_url(raw).map_err(reject)
+        crate::portfolio::evidence_api::checked_url(raw).map_err(|_| {
+            reject(AppError::invalid(
+                "url",
+                "The web address is invalid. Copy it from the browser's address bar; it starts with https:// or http://.",
+            ))
+        })
     }
 
     pub fn feeds_part(raw: &str) -> Result<Option<FeedsPart>, AppError> {
@@ -289,7 +306,11 @@ pub async fn save_material(
 
 /// Moves a material up or down the list, or removes it.
 #[server(prefix = "/api", endpoint = "module/material/arrange")]
-pub async fn arrange_material(material_id: String, action: String) -> Result<(), AppError> {
+pub async fn arrange_material(
+    material_id: String,
+    action: String,
+    #[server(default)] confirm: String,
+) -> Result<(), AppError> {
     use super::store;
     use crate::auth::Action;
     use crate::context::{authorized, db, db_failure, fail};
@@ -311,6 +332,7 @@ pub async fn arrange_material(material_id: String, action: String) -> Result<(),
             "material_moved"
         }
         "remove" => {
+            checks::confirmed(&confirm)?;
             module_materials::Entity::delete_by_id(material.id)
                 .exec(&db)
                 .await
@@ -452,7 +474,10 @@ pub async fn save_assignment(
 
 /// Removes an assignment with its responses.
 #[server(prefix = "/api", endpoint = "module/assignment/remove")]
-pub async fn remove_assignment(assignment_id: String) -> Result<(), AppError> {
+pub async fn remove_assignment(
+    assignment_id: String,
+    #[server(default)] confirm: String,
+) -> Result<(), AppError> {
     use super::store;
     use crate::auth::Action;
     use crate::context::{authorized, db, db_failure};
@@ -468,6 +493,7 @@ pub async fn remove_assignment(assignment_id: String) -> Result<(), AppError> {
         return Err(checks::missing("assignment"));
     };
     let actor = authorized(Action::ManageModules(located.cohort.id))?;
+    checks::confirmed(&confirm)?;
     assignments::Entity::delete_by_id(assignment.id)
         .exec(&db)
         .await
@@ -573,6 +599,7 @@ pub async fn get_assignment(assignment_id: i32) -> Result<AssignmentPageData, Ap
     };
     Ok(AssignmentPageData {
         cohort_id,
+        cohort_label: crate::cohorts::cohort_label(&located.cohort.name, located.cohort.year),
         module_id: located.module.id,
         module_name: located.module.name.clone(),
         assignment: store::line_for(&assignment, &located, viewer, now),
@@ -757,13 +784,13 @@ pub async fn decide_response(
     Ok(())
 }
 
-/// Adds the caller's response to the end of a part of their micro-credential draft:
-/// Part 1's question `question` (counted from 1) or Part 3, as the assignment sets.
+/// Adds the caller's response to the end of a part of their micro-credential draft.
+/// `target` names the micro-credential's id, and for Part 1 the question counted from
+/// 1, as `12:2`; the assignment sets which part.
 #[server(prefix = "/api", endpoint = "assignment/copy")]
 pub async fn copy_response(
     assignment_id: i32,
-    microcredential_id: String,
-    #[server(default)] question: String,
+    #[server(default)] target: String,
 ) -> Result<(), AppError> {
     use super::store::{self, CopyOutcome};
     use crate::context::{db, db_failure, fail, redirect_to};
@@ -777,8 +804,11 @@ pub async fn copy_response(
     };
     let cohort_id = located.cohort.id;
     let (_, user_id) = checks::fellow_of(cohort_id)?;
-    let credential = checks::id(&microcredential_id, "micro-credential")?;
-    let question = question.trim().parse::<usize>().ok();
+    let (credential, question) = match target.trim().split_once(':') {
+        Some((credential, question)) => (credential, question.parse::<usize>().ok()),
+        None => (target.trim(), None),
+    };
+    let credential = checks::id(credential, "micro-credential")?;
     match store::copy_into_draft(&db, &assignment, cohort_id, user_id, credential, question)
         .await
         .map_err(db_failure)?
@@ -790,15 +820,15 @@ pub async fn copy_response(
             Ok(())
         }
         CopyOutcome::NothingToCopy => fail(AppError::invalid(
-            "microcredential_id",
+            "target",
             "Save a response with some text first.",
         )),
         CopyOutcome::NoSuchPart => fail(AppError::invalid(
-            "question",
+            "target",
             "Choose one of the micro-credential's Part 1 questions.",
         )),
         CopyOutcome::NotYours => fail(AppError::invalid(
-            "microcredential_id",
+            "target",
             "Choose one of your own micro-credentials in this cohort.",
         )),
         CopyOutcome::Closed => fail(AppError::Conflict(

@@ -249,6 +249,7 @@ pub struct DraftTarget {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssignmentPageData {
     pub cohort_id: i32,
+    pub cohort_label: String,
     pub module_id: i32,
     pub module_name: String,
     pub assignment: AssignmentLine,

@@ -126,7 +126,7 @@ fn ModuleView(
         </ul>
         <section aria-labelledby="materials-heading" class="panel">
             <h2 id="materials-heading">"Materials"</h2>
-            {(total > 0).then(|| view! {
+            {(total > 0 && module.is_fellow).then(|| view! {
                 <p>
                     <label for="module-progress">{format!("You have finished {finished} of {total}.")}</label>
                     " " <progress id="module-progress" max=total.to_string() value=finished.to_string()>{format!("{finished} of {total}")}</progress>
@@ -135,7 +135,7 @@ fn ModuleView(
             {(total == 0).then(|| view! { <p class="placeholder">"No materials yet."</p> })}
             <ol class="material-list">
                 {module.materials.iter().cloned().map(|material| view! {
-                    <MaterialItem material fellows=module.fellows can_manage=module.can_manage/>
+                    <MaterialItem material fellows=module.fellows can_manage=module.can_manage is_fellow=module.is_fellow/>
                 }).collect_view()}
             </ol>
         </section>
@@ -174,7 +174,12 @@ fn ModuleView(
 }
 
 #[component]
-fn MaterialItem(material: MaterialView, fellows: u64, can_manage: bool) -> impl IntoView {
+fn MaterialItem(
+    material: MaterialView,
+    fellows: u64,
+    can_manage: bool,
+    is_fellow: bool,
+) -> impl IntoView {
     let anchor = format!("material-{}", material.id);
     let heading = format!("material-{}-title", material.id);
     let label = material.kind.label();
@@ -198,13 +203,15 @@ fn MaterialItem(material: MaterialView, fellows: u64, can_manage: bool) -> impl 
                 MaterialKind::Text => ().into_any(),
             }}
             {(!material.body.trim().is_empty()).then(|| view! { <div class="written" inner_html=material.html.clone()></div> })}
-            <form method="post" action=MarkMaterial::url() class="inline-form">
-                <input type="hidden" name="material_id" value=material.id.to_string()/>
-                <input type="hidden" name="done" value=(!material.done).to_string()/>
-                <button type="submit" class="button-small" aria-describedby=heading>
-                    {if material.done { "Mark as not done" } else { "Mark as done" }}
-                </button>
-            </form>
+            {is_fellow.then(|| view! {
+                <form method="post" action=MarkMaterial::url() class="inline-form">
+                    <input type="hidden" name="material_id" value=material.id.to_string()/>
+                    <input type="hidden" name="done" value=(!material.done).to_string()/>
+                    <button type="submit" class="button-small" aria-describedby=heading.clone()>
+                        {if material.done { "Mark as not done" } else { "Mark as done" }}
+                    </button>
+                </form>
+            })}
             {can_manage.then(|| view! { <p class="hint">{format!("Done by {} of {fellows} fellows.", material.done_by)}</p> })}
         </li>
     }
@@ -256,6 +263,12 @@ fn ModuleEditor(module: ModuleOverview, done: Option<&'static str>) -> impl Into
     let upload_error = query_param("upload_error")
         .and_then(|code| super::UploadProblem::parse(&code))
         .map(|problem| AppError::invalid("file", problem.message()));
+    // A failed post returns to the address of the last success; its message must not
+    // show as if this post had worked too.
+    let failed = material_error.is_some()
+        || assignment_error.is_some()
+        || other_error.is_some()
+        || upload_error.is_some();
     let title = format!("Edit the {} module", module.name);
     let cohort_id = module.cohort_id;
     let module_id = module.module_id;
@@ -264,7 +277,7 @@ fn ModuleEditor(module: ModuleOverview, done: Option<&'static str>) -> impl Into
         <ModuleBreadcrumbs module=module.clone()/>
         <h1>{title}</h1>
         <p><a href=module_path(cohort_id, module_id)>"See the module as fellows do"</a></p>
-        {done.map(|message| view! { <SuccessNotice>{message}</SuccessNotice> })}
+        {done.filter(|_| !failed).map(|message| view! { <SuccessNotice>{message}</SuccessNotice> })}
         <FormErrorNotice error=other_error fields=&[]/>
         <section aria-labelledby="materials-heading" class="panel">
             <h2 id="materials-heading">"Materials"</h2>
@@ -279,17 +292,25 @@ fn ModuleEditor(module: ModuleOverview, done: Option<&'static str>) -> impl Into
                             <h3>{material.kind.label()}": " {material.title.clone()}</h3>
                             <MaterialForm cohort_id module_id material=Some(material.clone()) posted error/>
                             <div class="button-row">
-                                {["up", "down", "remove"].into_iter().map(|action| view! {
+                                {["up", "down"].into_iter().map(|action| view! {
                                     <form method="post" action=ArrangeMaterial::url() class="inline-form">
                                         <input type="hidden" name="material_id" value=id.clone()/>
                                         <input type="hidden" name="action" value=action/>
-                                        <button type="submit" class=if action == "remove" { "button-small button-danger" } else { "button-small" }>
-                                            {match action { "up" => "Move up", "down" => "Move down", _ => "Remove" }}
+                                        <button type="submit" class="button-small">
+                                            {if action == "up" { "Move up" } else { "Move down" }}
                                             <span class="visually-hidden">{format!(": {}", material.title)}</span>
                                         </button>
                                     </form>
                                 }).collect_view()}
                             </div>
+                            <RemoveConfirm
+                                action=ArrangeMaterial::url()
+                                id_field="material_id"
+                                id=id.clone()
+                                what=material.title.clone()
+                                warning=format!("Fellows will no longer see it; the {} who marked it done lose that mark.", material.done_by)
+                                extra=Some(("action", "remove"))
+                            />
                         </li>
                     }
                 }).collect_view()}
@@ -324,10 +345,17 @@ fn ModuleEditor(module: ModuleOverview, done: Option<&'static str>) -> impl Into
                     <div id=format!("assignment-{id}") class="editor-row">
                         <h3>{assignment.title.clone()}</h3>
                         <AssignmentForm cohort_id module_id assignment=Some(assignment.clone()) posted error/>
-                        <form method="post" action=RemoveAssignment::url() class="inline-form">
-                            <input type="hidden" name="assignment_id" value=id.clone()/>
-                            <button type="submit" class="button-small button-danger">"Remove"<span class="visually-hidden">{format!(": {}", assignment.title)}</span></button>
-                        </form>
+                        <RemoveConfirm
+                            action=RemoveAssignment::url()
+                            id_field="assignment_id"
+                            id=id.clone()
+                            what=assignment.title.clone()
+                            warning=format!(
+                                "Every fellow's response to it is deleted too: {} waiting for a decision and {} complete, plus drafts.",
+                                assignment.waiting, assignment.complete
+                            )
+                            extra=None
+                        />
                     </div>
                 }
             }).collect_view()}
@@ -338,6 +366,35 @@ fn ModuleEditor(module: ModuleOverview, done: Option<&'static str>) -> impl Into
                 view! { <AssignmentForm cohort_id module_id assignment=None posted error/> }
             }
         </section>
+    }
+}
+
+/// A Remove button that first opens a warning and a confirmation box, so that one
+/// click never deletes anything.
+#[component]
+fn RemoveConfirm(
+    action: &'static str,
+    id_field: &'static str,
+    id: String,
+    what: String,
+    warning: String,
+    extra: Option<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let box_id = format!("confirm-{id_field}-{id}");
+    view! {
+        <details class="remove-confirm">
+            <summary class="button-small button-danger">"Remove…"<span class="visually-hidden">{format!(" {what}")}</span></summary>
+            <form method="post" action=action class="stacked-form">
+                <input type="hidden" name=id_field value=id/>
+                {extra.map(|(name, value)| view! { <input type="hidden" name=name value=value/> })}
+                <p>{warning}</p>
+                <label class="checkbox" for=box_id.clone()>
+                    <input id=box_id.clone() type="checkbox" name="confirm" value="yes" required/>
+                    {format!("Yes, remove \"{what}\"")}
+                </label>
+                <button type="submit" class="button-small button-danger">"Remove for good"</button>
+            </form>
+        </details>
     }
 }
 
@@ -406,7 +463,7 @@ fn MaterialForm(
     let error_id = |field: &str| format!("{prefix}-{field}-error");
     view! {
         <form method="post" action=SaveMaterial::url() class="stacked-form">
-            <FormErrorNotice error=error.clone() fields=&["kind", "title", "body", "url"]/>
+            <FormErrorNotice error=error.clone() fields=&[]/>
             <input type="hidden" name="cohort_id" value=cohort_id.to_string()/>
             <input type="hidden" name="module_id" value=module_id.to_string()/>
             <input type="hidden" name="material_id" value=material.as_ref().map(|m| m.id.to_string()).unwrap_or_default()/>
@@ -522,7 +579,7 @@ fn AssignmentForm(
     };
     view! {
         <form method="post" action=SaveAssignment::url() class="stacked-form">
-            <FormErrorNotice error=error.clone() fields=&["title", "instructions", "due", "feeds_part"]/>
+            <FormErrorNotice error=error.clone() fields=&[]/>
             <input type="hidden" name="cohort_id" value=cohort_id.to_string()/>
             <input type="hidden" name="module_id" value=module_id.to_string()/>
             <input type="hidden" name="assignment_id" value=assignment.as_ref().map(|a| a.id.to_string()).unwrap_or_default()/>
@@ -600,7 +657,7 @@ fn AssignmentView(page: AssignmentPageData, done: Option<&'static str>) -> impl 
         <UserTitle text=assignment.title.clone()/>
         <nav aria-label="Breadcrumb" class="breadcrumbs">
             <ol>
-                <li><a href=format!("/cohorts/{}", page.cohort_id)>"Cohort"</a></li>
+                <li><a href=format!("/cohorts/{}", page.cohort_id)>{page.cohort_label.clone()}</a></li>
                 <li><a href=module_path(page.cohort_id, page.module_id)>{format!("{} module", page.module_name)}</a></li>
             </ol>
         </nav>
@@ -700,42 +757,52 @@ fn CopyForm(page: AssignmentPageData) -> impl IntoView {
     let part = page.assignment.feeds_part.unwrap_or(FeedsPart::Reflection);
     if page.targets.is_empty() {
         return view! {
-            <p class="hint">"Choose your competencies first; then you can copy this response into a micro-credential draft."</p>
+            <p class="hint">"Once you have chosen your competencies, and while a micro-credential's draft is open, you can copy this response into it."</p>
         }
         .into_any();
     }
-    let questions: Vec<(usize, String)> = page
+    // One choice per place the text can go: each open draft, and for Part 1 each of
+    // its questions.
+    let choices: Vec<(String, String)> = page
         .targets
-        .first()
-        .map(|target| {
-            target
-                .questions
-                .iter()
-                .cloned()
-                .enumerate()
-                .map(|(index, q)| (index + 1, q))
-                .collect()
+        .iter()
+        .flat_map(|target| -> Vec<(String, String)> {
+            match part {
+                FeedsPart::Reflection => vec![(
+                    target.microcredential_id.to_string(),
+                    format!("{}: the reflection", target.title),
+                )],
+                FeedsPart::Overview => target
+                    .questions
+                    .iter()
+                    .enumerate()
+                    .map(|(index, prompt)| {
+                        let short: String = prompt.chars().take(60).collect();
+                        let more = if prompt.chars().count() > 60 {
+                            "…"
+                        } else {
+                            ""
+                        };
+                        (
+                            format!("{}:{}", target.microcredential_id, index + 1),
+                            format!("{}, question {}: {short}{more}", target.title, index + 1),
+                        )
+                    })
+                    .collect(),
+            }
         })
-        .unwrap_or_default();
+        .collect();
     view! {
-        <form method="post" action=CopyResponse::url() class="stacked-form">
+        <form method="post" action=CopyResponse::url() class="stacked-form copy-form">
             <h3>"Use this response in a micro-credential"</h3>
             <p class="hint">{format!("Adds your saved response to the end of {} in the draft you choose. Nothing in the draft is replaced.", part.label())}</p>
             <input type="hidden" name="assignment_id" value=page.assignment.id.to_string()/>
             <div class="field">
-                <label for="copy-target">"Micro-credential"</label>
-                <select id="copy-target" name="microcredential_id">
-                    {page.targets.iter().map(|target| view! { <option value=target.microcredential_id.to_string()>{target.title.clone()}</option> }).collect_view()}
+                <label for="copy-target">"Where to add it"</label>
+                <select id="copy-target" name="target">
+                    {choices.into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
                 </select>
             </div>
-            {(part == FeedsPart::Overview).then(|| view! {
-                <div class="field">
-                    <label for="copy-question">"Part 1 question"</label>
-                    <select id="copy-question" name="question">
-                        {questions.iter().map(|(number, prompt)| view! { <option value=number.to_string()>{format!("Question {number}: {}", prompt.chars().take(80).collect::<String>())}</option> }).collect_view()}
-                    </select>
-                </div>
-            })}
             <button type="submit" class="button-quiet">"Add to my draft"</button>
         </form>
     }

@@ -812,8 +812,8 @@ pub fn line_for(
     assignment_line(assignment, located.zone(), viewer, now)
 }
 
-/// Lists the micro-credentials of the fellow's chosen competencies in the cohort, with
-/// their Part 1 questions, as targets for copying a response.
+/// Lists the micro-credentials of the fellow's chosen competencies in the cohort whose
+/// drafts are open, with their Part 1 questions, as targets for copying a response.
 pub async fn draft_targets(
     db: &impl ConnectionTrait,
     cohort_id: i32,
@@ -836,8 +836,19 @@ pub async fn draft_targets(
         .await?;
     let program_id = crate::cohorts::store::default_program_id(db).await?;
     let versions = crate::program::framework_store::current_versions(db, program_id).await?;
+    // Drafts with reviewers or decided cannot change, so they are not offered.
+    let closed: HashSet<i32> = crate::entities::submissions::Entity::find()
+        .filter(crate::entities::submissions::Column::CohortId.eq(cohort_id))
+        .filter(crate::entities::submissions::Column::FellowUserId.eq(fellow_id))
+        .all(db)
+        .await?
+        .iter()
+        .filter(|submission| !crate::portfolio::submission_store::state_of(submission).editable())
+        .map(|submission| submission.microcredential_id)
+        .collect();
     Ok(credentials
         .iter()
+        .filter(|credential| !closed.contains(&credential.id))
         .filter_map(|credential| {
             let version = versions.get(&credential.id)?;
             let definition =

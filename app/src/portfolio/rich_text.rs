@@ -51,6 +51,9 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// that Markdown itself produced, such as `javascript:` links.
 pub fn to_html(markdown: &str) -> String {
     use pulldown_cmark::Event;
+    if nesting_depth(markdown) > MAX_NESTING {
+        return plain_paragraphs(markdown);
+    }
     let parser = pulldown_cmark::Parser::new_ext(
         markdown,
         pulldown_cmark::Options::ENABLE_STRIKETHROUGH | pulldown_cmark::Options::ENABLE_TABLES,
@@ -64,9 +67,78 @@ pub fn to_html(markdown: &str) -> String {
     CLEANER.clean(&html).to_string()
 }
 
+/// The deepest nesting of quotes and lists that is rendered as Markdown. The parser's
+/// time grows with the square of the depth, so a post of 20,000 `>` characters would
+/// take seconds on every view; deeper text is shown as plain paragraphs instead.
+pub const MAX_NESTING: usize = 16;
+
+/// Returns the deepest run of block quote and list markers that opens any line, such
+/// as 3 for `> > - item`.
+fn nesting_depth(markdown: &str) -> usize {
+    markdown
+        .lines()
+        .map(|line| {
+            let mut depth = 0;
+            let mut rest = line.trim_start();
+            loop {
+                if let Some(after) = rest.strip_prefix('>') {
+                    rest = after.trim_start();
+                } else if let Some(after) = ["- ", "* ", "+ "]
+                    .iter()
+                    .find_map(|marker| rest.strip_prefix(marker))
+                {
+                    rest = after.trim_start();
+                } else {
+                    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+                    match rest[digits..]
+                        .strip_prefix(". ")
+                        .or_else(|| rest[digits..].strip_prefix(") "))
+                    {
+                        Some(after) if (1..=9).contains(&digits) => rest = after.trim_start(),
+                        _ => break,
+                    }
+                }
+                depth += 1;
+            }
+            depth
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Shows text as escaped paragraphs, one per blank-line-separated block.
+fn plain_paragraphs(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    escaped
+        .split("\n\n")
+        .filter(|block| !block.trim().is_empty())
+        .map(|block| format!("<p>{}</p>\n", block.trim().replace('\n', "<br>\n")))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::to_html;
+    use super::{MAX_NESTING, nesting_depth, to_html};
+
+    #[test]
+    fn deep_nesting_renders_as_plain_text() {
+        assert_eq!(nesting_depth("> > - 1. item"), 4);
+        assert_eq!(
+            nesting_depth("plain\n\n- one\n  - two"),
+            1,
+            "indentation is not counted"
+        );
+        let deep = ">".repeat(40_000);
+        assert!(nesting_depth(&deep) > MAX_NESTING);
+        let html = to_html(&deep);
+        assert!(html.starts_with("<p>&gt;&gt;"), "{}", &html[..20]);
+        let lists = "1. ".repeat(5_000);
+        assert!(!to_html(&lists).contains("<ol"));
+        assert!(to_html("> quoted\n> - item").contains("<blockquote>"));
+    }
 
     #[test]
     fn markdown_becomes_html() {

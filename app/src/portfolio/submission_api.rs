@@ -21,6 +21,9 @@ pub fn done_message(code: &str) -> Option<&'static str> {
             "Submitted. Reviewers will score it against the rubric; you will find their feedback here."
         }
         "dismissed" => "Dismissed. The check no longer lists it.",
+        "copied" => {
+            "Your assignment response was added to the end of the part you chose. Check it below."
+        }
         "coaching" => "Coaching meeting recorded. The fellow may submit again.",
         "withdrawn" => {
             "Withdrawn. Your draft is open again; submit it when it is ready. Reviewers' work on the withdrawn attempt stops."
