@@ -462,6 +462,53 @@ async fn assignment_responses_round_trip(backend: Backend) {
     assert!(html.contains("Add one example from this year."), "{html}");
     assert!(html.contains("Returned for revision"));
 
+    // Handed in again and marked complete without a new comment, the response keeps
+    // the comment the fellow revised to.
+    let returned = app::modules::store::response_of(&app.db, assignment.id, world.fellow)
+        .await
+        .unwrap()
+        .unwrap();
+    ok(
+        &fellow,
+        app,
+        "/api/assignment/response",
+        &[
+            ("assignment_id", &id),
+            ("version", &returned.version.to_string()),
+            (
+                "body",
+                "My story began in a small classroom. This year I led a team.",
+            ),
+            ("hand_in", "1"),
+        ],
+    )
+    .await;
+    let revised = app::modules::store::response_of(&app.db, assignment.id, world.fellow)
+        .await
+        .unwrap()
+        .unwrap();
+    ok(
+        &staff,
+        app,
+        "/api/assignment/decide",
+        &[
+            ("response_id", &response_id),
+            ("version", &revised.version.to_string()),
+            ("outcome", "complete"),
+            ("feedback", ""),
+        ],
+    )
+    .await;
+    let completed = app::modules::store::response_of(&app.db, assignment.id, world.fellow)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(completed.state, "complete");
+    assert_eq!(
+        completed.feedback.as_deref(),
+        Some("Add one example from this year.")
+    );
+
     // The response goes into the reflection of a chosen micro-credential's draft.
     let credential = microcredentials::Entity::find()
         .filter(microcredentials::Column::Key.eq("communication"))
@@ -508,7 +555,10 @@ async fn assignment_responses_round_trip(backend: Backend) {
         .unwrap()
         .expect("the draft was opened");
     let content = app::portfolio::submission_store::decode(&draft.draft_content);
-    assert_eq!(content.reflection, "My story began in a small classroom.");
+    assert_eq!(
+        content.reflection,
+        "My story began in a small classroom. This year I led a team."
+    );
 }
 
 async fn coaching_notes_stay_with_the_pair(backend: Backend) {

@@ -487,6 +487,12 @@ pub async fn delete_post(cohort_id: i32, module_id: i32, post_id: i32) -> Result
     if post.author_user_id != user.id {
         return fail(AppError::Forbidden);
     }
+    // Deleting would replace the facilitator's reason with "deleted" for everyone.
+    if post.hidden_at.is_some() {
+        return fail(AppError::Conflict(
+            "A facilitator hid this post, so it stays as it is. Ask the facilitator if you want it removed.".into(),
+        ));
+    }
     store::delete_post(&db, post.id, chrono::Utc::now())
         .await
         .map_err(db_failure)?;

@@ -181,11 +181,14 @@ pub async fn get_module(cohort_id: i32, module_id: i32) -> Result<ModuleOverview
     use crate::auth::Action;
     use crate::context::{db, db_failure};
 
+    let state = crate::context::app_state()?;
     let db = db()?;
     let (actor, located) = checks::module(&db, cohort_id, module_id, Action::ViewModules).await?;
-    super::store::overview(&db, &actor, &located, chrono::Utc::now())
+    let mut overview = super::store::overview(&db, &actor, &located, chrono::Utc::now())
         .await
-        .map_err(db_failure)
+        .map_err(db_failure)?;
+    overview.upload_limit = crate::portfolio::size_text(state.upload_limits.max_file_bytes);
+    Ok(overview)
 }
 
 #[cfg(feature = "ssr")]

@@ -208,6 +208,8 @@ pub struct ModuleOverview {
     pub is_fellow: bool,
     /// The other modules of the cohort, for moving between them: (id, label).
     pub siblings: Vec<(i32, String)>,
+    /// The largest file one upload may be, as people read sizes.
+    pub upload_limit: String,
 }
 
 impl ModuleOverview {

@@ -328,7 +328,7 @@ fn ModuleEditor(module: ModuleOverview, done: Option<&'static str>) -> impl Into
                     <input id="file-title" name="title" type="text" maxlength="200" required/>
                 </div>
                 <div class="field">
-                    <label for="file-file">"File (PDF, office document, image, audio or video)"</label>
+                    <label for="file-file">{format!("File (PDF, office document, image, audio or video; at most {})", module.upload_limit)}</label>
                     <input id="file-file" name="file" type="file" required aria-describedby="file-error" aria-invalid=upload_error.is_some().then_some("true")/>
                     <FieldError id="file-error" message=field_message(&upload_error, "file")/>
                 </div>

@@ -350,6 +350,7 @@ pub async fn overview(
         can_manage,
         is_fellow,
         siblings,
+        upload_limit: String::new(),
     })
 }
 
@@ -708,15 +709,18 @@ pub async fn decide_response(
     outcome: ResponseState,
     feedback: &str,
 ) -> Result<bool, DbErr> {
-    let result = assignment_responses::Entity::update_many()
-        .col_expr(
-            assignment_responses::Column::State,
-            Expr::value(outcome.name()),
-        )
-        .col_expr(
+    let mut update = assignment_responses::Entity::update_many().col_expr(
+        assignment_responses::Column::State,
+        Expr::value(outcome.name()),
+    );
+    // Marking complete without a new comment keeps the comment the fellow revised to.
+    if !feedback.trim().is_empty() {
+        update = update.col_expr(
             assignment_responses::Column::Feedback,
-            Expr::value(Some(feedback.to_owned()).filter(|text| !text.trim().is_empty())),
-        )
+            Expr::value(Some(feedback.to_owned())),
+        );
+    }
+    let result = update
         .col_expr(
             assignment_responses::Column::ReviewedByUserId,
             Expr::value(Some(decided_by)),
