@@ -779,6 +779,24 @@ async fn attendance_rejects_bad_marks(backend: Backend) {
     assert_eq!(status, 404);
     assert!(message.contains("no such workshop or meeting"), "{message}");
 
+    let mut cancelled: events::ActiveModel = event.clone().into();
+    cancelled.cancelled_at = sea_orm::ActiveValue::Set(Some(chrono::Utc::now()));
+    sea_orm::ActiveModelTrait::update(cancelled, &app.db)
+        .await
+        .unwrap();
+    let after_cancel = post_marks(
+        &facilitator,
+        &world,
+        &[
+            ("event_id", id.clone()),
+            (fellow_key.as_str(), "present".into()),
+        ],
+    )
+    .await;
+    let (status, message) = rejection(after_cancel).await;
+    assert_eq!(status, 409);
+    assert!(message.contains("was cancelled"), "{message}");
+
     world.app.stop().await;
 }
 

@@ -73,10 +73,15 @@ pub fn find(text: &str, members: &[Member]) -> Mentions {
     let mut found = Mentions::default();
     let mut previous: Option<char> = None;
     let mut skip_until = 0;
+    // Inside backticks the text is code, where an `@` mentions nobody.
+    let mut in_code = false;
     for (index, c) in text.char_indices() {
         let starts_word = !previous.is_some_and(|before| is_word_char(before) || before == '@');
         previous = Some(c);
-        if index < skip_until || c != '@' || !starts_word {
+        if c == '`' && index >= skip_until {
+            in_code = !in_code;
+        }
+        if index < skip_until || c != '@' || !starts_word || in_code {
             continue;
         }
         let rest = &text[index + 1..];
@@ -181,6 +186,14 @@ pub fn highlight(html: &str, names: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_mentions_nobody() {
+        let found = find("Try `@Ana Lopez` in code, then @Ben O'Neil.", &members());
+        assert_eq!(found.names, vec!["Ben O'Neil".to_owned()]);
+        let fenced = find("```\n@Ana Lopez\n```\nThanks @ana lopez", &members());
+        assert_eq!(fenced.names, vec!["Ana Lopez".to_owned()]);
+    }
 
     fn members() -> Vec<Member> {
         [

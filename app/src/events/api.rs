@@ -446,6 +446,12 @@ pub async fn take_attendance(
     let db = db()?;
     let (event, cohort) = server::event_and_cohort(&db, event_id).await?;
     authorized(Action::ManageModules(cohort.id))?;
+    if event.cancelled_at.is_some() {
+        return Err(reject(AppError::Conflict(
+            "This event was cancelled, so there is no attendance to record. Nothing was saved."
+                .into(),
+        )));
+    }
     let fellows = super::store::fellows(&db, cohort.id)
         .await
         .map_err(db_failure)?;
