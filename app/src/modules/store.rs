@@ -37,10 +37,9 @@ impl Located {
     }
 }
 
-/// Finds module `module_id` when it belongs to cohort `cohort_id`.
-pub async fn locate(
+/// Finds module `module_id` with its term and cohort.
+async fn locate_module(
     db: &impl ConnectionTrait,
-    cohort_id: i32,
     module_id: i32,
 ) -> Result<Option<Located>, DbErr> {
     let Some(module) = modules::Entity::find_by_id(module_id).one(db).await? else {
@@ -49,10 +48,7 @@ pub async fn locate(
     let Some(term) = terms::Entity::find_by_id(module.term_id).one(db).await? else {
         return Ok(None);
     };
-    if term.cohort_id != cohort_id {
-        return Ok(None);
-    }
-    let Some(cohort) = cohorts::Entity::find_by_id(cohort_id).one(db).await? else {
+    let Some(cohort) = cohorts::Entity::find_by_id(term.cohort_id).one(db).await? else {
         return Ok(None);
     };
     Ok(Some(Located {
@@ -60,6 +56,17 @@ pub async fn locate(
         term,
         cohort,
     }))
+}
+
+/// Finds module `module_id` when it belongs to cohort `cohort_id`.
+pub async fn locate(
+    db: &impl ConnectionTrait,
+    cohort_id: i32,
+    module_id: i32,
+) -> Result<Option<Located>, DbErr> {
+    Ok(locate_module(db, module_id)
+        .await?
+        .filter(|located| located.cohort.id == cohort_id))
 }
 
 /// Finds the module a material belongs to.
@@ -73,16 +80,7 @@ pub async fn locate_material(
     else {
         return Ok(None);
     };
-    let Some(module) = modules::Entity::find_by_id(material.module_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let Some(term) = terms::Entity::find_by_id(module.term_id).one(db).await? else {
-        return Ok(None);
-    };
-    Ok(locate(db, term.cohort_id, module.id)
+    Ok(locate_module(db, material.module_id)
         .await?
         .map(|located| (material, located)))
 }
@@ -98,16 +96,7 @@ pub async fn locate_assignment(
     else {
         return Ok(None);
     };
-    let Some(module) = modules::Entity::find_by_id(assignment.module_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let Some(term) = terms::Entity::find_by_id(module.term_id).one(db).await? else {
-        return Ok(None);
-    };
-    Ok(locate(db, term.cohort_id, module.id)
+    Ok(locate_module(db, assignment.module_id)
         .await?
         .map(|located| (assignment, located)))
 }
@@ -763,13 +752,13 @@ pub async fn response_views(
         .await?
         .into_iter()
         .collect();
-    let evidence_wanted: Vec<i32> = rows.iter().flat_map(evidence_ids).collect();
+    let evidence_requested: Vec<i32> = rows.iter().flat_map(evidence_ids).collect();
     let titles: HashMap<i32, (i32, String)> = evidence_items::Entity::find()
         .select_only()
         .column(evidence_items::Column::Id)
         .column(evidence_items::Column::OwnerUserId)
         .column(evidence_items::Column::Title)
-        .filter(evidence_items::Column::Id.is_in(evidence_wanted))
+        .filter(evidence_items::Column::Id.is_in(evidence_requested))
         .into_tuple::<(i32, i32, String)>()
         .all(db)
         .await?
