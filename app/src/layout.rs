@@ -55,7 +55,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// The inbox link, with the number of unread notifications.
+/// Renders the inbox link with the number of unread notifications.
 #[component]
 fn InboxLink() -> impl IntoView {
     let unread = Resource::new(|| (), |_| crate::notify::api::get_unread_count());

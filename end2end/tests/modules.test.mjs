@@ -1,6 +1,6 @@
 // Learning modules, assignments, coaching and the inbox in the browser. A facilitator
-// previews and adds a reading; a fellow marks it done from the keyboard and hands in an
-// assignment; the facilitator returns it with a comment, which reaches the fellow's
+// previews and adds a reading. A fellow marks it done from the keyboard and hands in an
+// assignment. The facilitator returns it with a comment, which reaches the fellow's
 // inbox. A coach schedules a session. Every page is checked with axe-core, and the
 // module page is used at phone width.
 
@@ -30,7 +30,7 @@ async function openDesignModule(page) {
 }
 
 describe('modules and assignments', () => {
-  test('a facilitator previews and adds a reading, a fellow finishes it and hands in', async () => {
+  test('reading and assignment round trip', async () => {
     const staff = await openPage(browser);
     await signIn(staff.page, server.url, 'facilitator@demo.tli-hub.test');
     await openDesignModule(staff.page);
@@ -111,7 +111,7 @@ describe('modules and assignments', () => {
 });
 
 describe('coaching', () => {
-  test('a coach schedules a session and the facilitator sees the pairs', async () => {
+  test('coach schedules, facilitator pairs', async () => {
     const coach = await openPage(browser);
     await signIn(coach.page, server.url, 'coach@demo.tli-hub.test');
     await coach.page.goto(`${server.url}/coaching`);

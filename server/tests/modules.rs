@@ -1,8 +1,8 @@
-//! Learning modules, coaching and the inbox on SQLite and PostgreSQL: materials are
-//! sanitised and tracked per person, assignment responses move between fellow and
-//! facilitator without lost updates and feed micro-credential drafts, coaching notes
-//! stay with the pair, and notifications reach the inbox, the mail at once or the
-//! daily digest as each person chose.
+//! Learning modules, coaching and the inbox on SQLite and PostgreSQL. Materials are
+//! sanitised and tracked per person. Assignment responses move between fellow and
+//! facilitator without lost updates and feed micro-credential drafts. Coaching notes
+//! stay with the pair. Notifications reach the inbox, and mail at once or in the daily
+//! digest as each person chose.
 
 mod common;
 
@@ -174,7 +174,7 @@ async fn materials_are_sanitised_and_tracked(backend: Backend) {
         "Forbidden",
     )
     .await;
-    // A preview answers without saving anything.
+    // A preview returns the rendered text without saving anything.
     refused(
         &staff,
         app,

@@ -10,10 +10,10 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-/// Most characters in a session's notes.
+/// Maximum characters in a session's notes.
 pub const NOTES_MAX_CHARS: usize = 20_000;
 
-/// Where a session stands.
+/// The state of a coaching session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SessionState {
     Scheduled,
@@ -55,7 +55,7 @@ impl SessionState {
     }
 }
 
-/// A coaching session as the pair sees it.
+/// A coaching session as the coach and the fellow read it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionView {
     pub id: i32,

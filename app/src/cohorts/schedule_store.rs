@@ -18,7 +18,7 @@ pub fn zone_or_default(zone: &str) -> Tz {
     zone.parse().unwrap_or(chrono_tz::America::New_York)
 }
 
-/// Whether a module is still to open, open, or past its due time on `today`.
+/// Returns whether a module is still to open, open, or past its due time on `today`.
 pub fn module_stage(
     due: Option<&Deadline>,
     opens_on: Option<chrono::NaiveDate>,

@@ -500,7 +500,7 @@ pub async fn delete_post(cohort_id: i32, module_id: i32, post_id: i32) -> Result
     Ok(())
 }
 
-/// Hides a post with a reason that everyone sees in its place. Only facilitators may,
+/// Hides a post and shows a reason in its place. Only facilitators may,
 /// and the audit log records it.
 #[server(prefix = "/api", endpoint = "discussion/hide")]
 pub async fn hide_post(

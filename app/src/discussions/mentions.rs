@@ -73,7 +73,7 @@ pub fn find(text: &str, members: &[Member]) -> Mentions {
     let mut found = Mentions::default();
     let mut previous: Option<char> = None;
     let mut skip_until = 0;
-    // Inside backticks the text is code, where an `@` mentions nobody.
+    // Text inside backticks is code, so an `@` there is not a mention.
     let mut in_code = false;
     for (index, c) in text.char_indices() {
         let starts_word = !previous.is_some_and(|before| is_word_char(before) || before == '@');

@@ -429,8 +429,8 @@ pub async fn cancel_event(event_id: i32) -> Result<(), AppError> {
 
 /// Records attendance for the cohort's fellows: `status[USER_ID]` is `present`,
 /// `late`, `absent`, `excused`, or empty for not recorded. `was[USER_ID]` is the status
-/// the form showed when it loaded; a fellow whose posted status equals it is left as
-/// stored, so a save never undoes a check-in or another facilitator's mark made since.
+/// the form showed when it loaded. A fellow whose posted status equals it is left as
+/// stored, so a save does not undo a check-in or another facilitator's mark made since.
 /// Taking it again updates the same rows, and the confirmation reports how many changed.
 #[server(prefix = "/api", endpoint = "events/attendance")]
 pub async fn take_attendance(

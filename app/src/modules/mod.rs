@@ -11,10 +11,10 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-/// Most characters in a material's text, an assignment's instructions or a response.
+/// Maximum characters in a material's text, an assignment's instructions or a response.
 pub const TEXT_MAX_CHARS: usize = 60_000;
 
-/// What a material is.
+/// The kind of a material.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MaterialKind {
     /// Markdown written in the app.
@@ -60,7 +60,7 @@ impl MaterialKind {
     }
 }
 
-/// Where an assignment response stands.
+/// The state of an assignment response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ResponseState {
     /// Saved by the fellow, not yet handed in.
@@ -105,7 +105,7 @@ impl ResponseState {
         }
     }
 
-    /// Whether the fellow may still change the response.
+    /// Returns whether the fellow may still change the response.
     pub fn editable(self) -> bool {
         matches!(self, ResponseState::Draft | ResponseState::Returned)
     }
@@ -213,7 +213,7 @@ pub struct ModuleOverview {
 }
 
 impl ModuleOverview {
-    /// How many materials the viewer marked done.
+    /// Counts the materials the viewer marked done.
     pub fn done_count(&self) -> usize {
         self.materials
             .iter()
@@ -267,8 +267,8 @@ pub struct AssignmentPageData {
     pub is_fellow: bool,
 }
 
-/// Why a material upload was refused; the editor shows the message for the code in
-/// its address.
+/// The reason a material upload was rejected. The editor shows the message for the
+/// code in its address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UploadProblem {
     NoFile,

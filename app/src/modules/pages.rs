@@ -45,7 +45,7 @@ fn is_preview(error: &Option<AppError>) -> bool {
         .is_some_and(|error| error.message_for(PREVIEW_FIELD).is_some())
 }
 
-/// The error of a form post, leaving out preview answers.
+/// Returns the error of a form post, leaving out the preview marker.
 fn real_error(error: Option<AppError>) -> Option<AppError> {
     error.filter(|error| error.message_for(PREVIEW_FIELD).is_none())
 }
@@ -74,7 +74,7 @@ pub fn ModulePage() -> impl IntoView {
     .into_any()
 }
 
-/// The path of a module's page.
+/// Returns the path of a module's page.
 pub fn module_path(cohort_id: i32, module_id: i32) -> String {
     format!("/cohorts/{cohort_id}/modules/{module_id}")
 }
@@ -369,8 +369,8 @@ fn ModuleEditor(module: ModuleOverview, done: Option<&'static str>) -> impl Into
     }
 }
 
-/// A Remove button that first opens a warning and a confirmation box, so that one
-/// click never deletes anything.
+/// Renders a Remove button that first opens a warning and a confirmation box, so one
+/// click deletes nothing.
 #[component]
 fn RemoveConfirm(
     action: &'static str,
@@ -398,7 +398,7 @@ fn RemoveConfirm(
     }
 }
 
-/// A preview of posted Markdown, or nothing.
+/// Renders a preview of posted Markdown, or nothing.
 #[component]
 fn Preview(show: bool, markdown: String) -> impl IntoView {
     show.then(|| {

@@ -143,7 +143,7 @@ pub async fn save_notification_preferences(
     Ok(())
 }
 
-/// The number of unread entries in the caller's inbox, for the header.
+/// Counts the unread entries in the caller's inbox, for the header.
 #[server(prefix = "/api", endpoint = "inbox/unread", input = GetUrl)]
 pub async fn get_unread_count() -> Result<u64, AppError> {
     use crate::auth::Action;

@@ -9,7 +9,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-/// What a notification is about. Each kind has its own email choice.
+/// The subject of a notification. Each kind has its own email choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {
     /// Someone mentioned the person in a discussion post.
@@ -47,7 +47,7 @@ impl Kind {
         Kind::ALL.into_iter().find(|kind| kind.name() == name)
     }
 
-    /// How the preferences form names the kind.
+    /// Returns the kind's name on the preferences form.
     pub fn label(self) -> &'static str {
         match self {
             Kind::Mention => "Someone mentions you in a discussion",
