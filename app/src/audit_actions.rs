@@ -45,9 +45,10 @@ pub const EVENT_CHANGED: &str = "event_changed";
 pub const EVENT_CANCELLED: &str = "event_cancelled";
 pub const ATTENDANCE_RECORDED: &str = "attendance_recorded";
 pub const CALENDAR_FEED_RESET: &str = "calendar_feed_reset";
+pub const MESSAGE_SENT: &str = "message_sent";
 
 /// Every action, for the audit log's filter.
-pub const ALL_ACTIONS: [&str; 45] = [
+pub const ALL_ACTIONS: [&str; 46] = [
     SIGN_IN,
     SIGN_IN_FAILED,
     SIGN_IN_THROTTLED,
@@ -93,4 +94,5 @@ pub const ALL_ACTIONS: [&str; 45] = [
     EVENT_CANCELLED,
     ATTENDANCE_RECORDED,
     CALENDAR_FEED_RESET,
+    MESSAGE_SENT,
 ];

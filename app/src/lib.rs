@@ -8,6 +8,7 @@ pub mod audit_actions;
 pub mod auth;
 pub mod coaching;
 pub mod cohorts;
+pub mod dashboard;
 pub mod discussions;
 pub mod error;
 pub mod events;
@@ -129,6 +130,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/coaching") view=coaching::pages::CoachingPage ssr=SsrMode::Async/>
                     <Route path=path!("/cohorts/:id/coaching") view=coaching::pages::PairsPage ssr=SsrMode::Async/>
                     <Route path=path!("/inbox") view=notify::pages::InboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view=dashboard::pages::ProgramDashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/dashboard") view=dashboard::pages::CohortDashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/dashboard/fellows/:fellow") view=dashboard::pages::FellowProgressPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -89,7 +89,7 @@ pub fn SuccessNotice(children: Children) -> impl IntoView {
 }
 
 /// Percent-encodes `text` for use as one query-string value.
-fn url_encode(text: &str) -> String {
+pub(crate) fn url_encode(text: &str) -> String {
     text.bytes()
         .map(|byte| match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {

@@ -97,6 +97,14 @@ pub fn router(state: AppState) -> Router {
             get(crate::evidence_routes::review_artifact),
         )
         .route("/calendar/feed/{file}", get(crate::calendar_routes::feed))
+        .route(
+            "/cohorts/{cohort}/dashboard/{file}",
+            get(crate::dashboard_routes::cohort_export),
+        )
+        .route(
+            "/dashboard/{file}",
+            get(crate::dashboard_routes::program_export),
+        )
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -5,6 +5,7 @@ pub mod admin_commands;
 pub mod auth_layer;
 pub mod calendar_routes;
 pub mod config;
+pub mod dashboard_routes;
 pub mod db;
 pub mod error_pages;
 pub mod evidence_routes;

@@ -11,6 +11,7 @@ use app::cohorts::schedule_store::{create_schedule, default_plan};
 use app::program::format::GroupKind;
 use app::program::framework_store::{self, DEFAULT_TEMPLATE, load_framework};
 use app::program::plan_store::{self, ChoiceUpdate, NewRating};
+use common::synthetic::synthetic_cohort;
 use common::{Backend, TestApp};
 use tracing::Subscriber;
 use tracing_subscriber::Layer;
@@ -85,8 +86,12 @@ async fn cohort_of(app: &TestApp, name: &str, size: usize) -> (i32, i32) {
 }
 
 async fn statements_for(client: &reqwest::Client, url: &str) -> usize {
+    statements_for_request(client.get(url), url).await
+}
+
+async fn statements_for_request(request: reqwest::RequestBuilder, url: &str) -> usize {
     STATEMENTS.store(0, Ordering::SeqCst);
-    let response = client.get(url).send().await.unwrap();
+    let response = request.send().await.unwrap();
     assert_eq!(response.status(), 200, "{url}");
     response.text().await.unwrap();
     STATEMENTS.load(Ordering::SeqCst)
@@ -532,4 +537,84 @@ async fn fixed_statement_counts_both_databases() {
         .expect("install the statement counter");
     pages_use_fixed_statement_counts(Backend::Sqlite).await;
     pages_use_fixed_statement_counts(Backend::Postgres).await;
+    dashboards_use_fixed_statement_counts(Backend::Sqlite).await;
+    dashboards_use_fixed_statement_counts(Backend::Postgres).await;
+}
+
+/// Every dashboard request runs the same number of statements for cohorts of 30, 300
+/// and 3,000 fellows: the pages, the fellow page, the CSV exports, the live counts and
+/// the program view, which covers all the cohorts created so far.
+async fn dashboards_use_fixed_statement_counts(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let file = framework_store::parse_file(DEFAULT_TEMPLATE).unwrap();
+    framework_store::import(&app.db, &file, None).await.unwrap();
+    let admin = app.admin().await.clone();
+    let mut measured: Vec<(usize, Vec<(&str, usize)>)> = Vec::new();
+    for size in [30, 300, 3000] {
+        let world = synthetic_cohort(&app, &format!("Size {size}"), size).await;
+        let facilitator = app.signed_in_client(&world.facilitator_email).await;
+        let coach = app.signed_in_client(&world.coach_email).await;
+        let cohort = world.cohort;
+        let fellow = world.coached[0];
+        let requests: [(&str, &reqwest::Client, String); 9] = [
+            (
+                "cohort dashboard",
+                &facilitator,
+                format!("/cohorts/{cohort}/dashboard"),
+            ),
+            (
+                "sorted second page",
+                &facilitator,
+                format!("/cohorts/{cohort}/dashboard?sort=activity&order=desc&page=2"),
+            ),
+            (
+                "coach's dashboard",
+                &coach,
+                format!("/cohorts/{cohort}/dashboard"),
+            ),
+            (
+                "fellow progress",
+                &facilitator,
+                format!("/cohorts/{cohort}/dashboard/fellows/{fellow}"),
+            ),
+            (
+                "matrix CSV",
+                &facilitator,
+                format!("/cohorts/{cohort}/dashboard/matrix.csv?show=at-risk"),
+            ),
+            (
+                "at-risk CSV",
+                &coach,
+                format!("/cohorts/{cohort}/dashboard/at-risk.csv"),
+            ),
+            (
+                "chart CSV",
+                &facilitator,
+                format!("/cohorts/{cohort}/dashboard/submission-pipeline.csv"),
+            ),
+            ("program dashboard", &admin, "/dashboard".to_owned()),
+            ("program CSV", &admin, "/dashboard/cohorts.csv".to_owned()),
+        ];
+        let mut counts = Vec::new();
+        for (name, client, path) in &requests {
+            counts.push((*name, statements_for(client, &app.url(path)).await));
+        }
+        let live = app.url("/api/dashboard/counts");
+        let poll = coach
+            .post(&live)
+            .json(&serde_json::json!({"cohort_id": cohort, "tag": "none"}));
+        counts.push(("live counts", statements_for_request(poll, &live).await));
+        measured.push((size, counts));
+    }
+    let (_, first) = &measured[0];
+    for (name, count) in first {
+        assert!(*count > 0, "no statements were counted for the {name}");
+    }
+    for (size, counts) in &measured[1..] {
+        assert_eq!(
+            counts, first,
+            "statements per request for {size} fellows differ from those for 30 ({backend:?})"
+        );
+    }
+    app.stop().await;
 }

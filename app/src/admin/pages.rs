@@ -46,6 +46,7 @@ pub fn AdminHomePage() -> impl IntoView {
         <ul class="link-list">
             <li><a href="/admin/users">"Users and roles"</a>" — invite people, give roles, disable accounts"</li>
             <li><a href="/cohorts">"Cohorts"</a>" — the program's cohorts, their terms, modules and deadlines"</li>
+            <li><a href="/dashboard">"Program dashboard"</a>" — every cohort's progress, submissions and attendance, with charts"</li>
             <li><a href="/admin/framework">"Competency framework"</a>" — competencies, micro-credential definitions, import and export"</li>
             <li><a href="/admin/audit">"Audit log"</a>" — sign-ins, role changes and every administrator action"</li>
             <li><a href="/admin/outbox">"Outbox"</a>" — invitations and reset links sent by email"</li>

@@ -65,6 +65,14 @@ pub enum Action {
     PairCoaches(i32),
     /// Coach one's paired fellows in a cohort: schedule and log sessions.
     Coach(i32),
+    /// See a cohort's dashboard: facilitators see every fellow, coaches the fellows
+    /// they coach.
+    ViewDashboard(i32),
+    /// Write to a fellow of a cohort from the dashboard; coaches only to their own
+    /// fellows.
+    MessageFellows(i32),
+    /// See the program dashboard across cohorts.
+    ViewProgramDashboard,
 }
 
 /// Returns `Ok` when `actor` may perform `action`. Anonymous callers get
@@ -116,11 +124,16 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), AppError> {
         }
         Action::TakePart(cohort_id) => user.has_role_in(cohort_id, Role::Fellow),
         Action::Coach(cohort_id) => user.has_role_in(cohort_id, Role::Coach),
+        Action::ViewDashboard(cohort_id) | Action::MessageFellows(cohort_id) => {
+            user.has_role_in(cohort_id, Role::Facilitator)
+                || user.has_role_in(cohort_id, Role::Coach)
+        }
         Action::CreateCohort
         | Action::ManageUsers
         | Action::ViewAuditLog
         | Action::ViewOutbox
-        | Action::ManageFramework => false,
+        | Action::ManageFramework
+        | Action::ViewProgramDashboard => false,
     };
     if allowed {
         Ok(())

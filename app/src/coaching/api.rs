@@ -413,6 +413,7 @@ pub async fn pair_coach(
     cohort_id: i32,
     fellow_id: i32,
     #[server(default)] coach_id: String,
+    #[server(default)] back: String,
 ) -> Result<(), AppError> {
     use crate::audit::{self, AuditEvent};
     use crate::auth::{Action, Role};
@@ -468,13 +469,20 @@ pub async fn pair_coach(
     )
     .await
     .map_err(db_failure)?;
-    redirect_to(&format!(
-        "/cohorts/{cohort_id}/coaching?done={}#fellow-{fellow_id}",
-        if coach.is_some() {
-            "paired"
-        } else {
-            "unpaired"
-        }
-    ));
+    let done = if coach.is_some() {
+        "paired"
+    } else {
+        "unpaired"
+    };
+    // Pairing from a dashboard returns there.
+    if back.is_empty() {
+        redirect_to(&format!(
+            "/cohorts/{cohort_id}/coaching?done={done}#fellow-{fellow_id}"
+        ));
+    } else {
+        let back = crate::dashboard::api::safe_back(&back, cohort_id);
+        let separator = if back.contains('?') { '&' } else { '?' };
+        redirect_to(&format!("{back}{separator}done={done}"));
+    }
     Ok(())
 }

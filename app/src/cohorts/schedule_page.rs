@@ -103,6 +103,7 @@ fn CohortView(
         {done.filter(|_| form_error.is_none()).map(|message| view! { <SuccessNotice>{message}</SuccessNotice> })}
         <ul class="link-list">
             {is_fellow.then(|| view! { <li><a href=format!("/cohorts/{id}/competencies")>"My competencies and growth"</a></li> })}
+            {sees_fellows.then(|| view! { <li><a href=format!("/cohorts/{id}/dashboard")>"Dashboard: progress matrix, at-risk fellows and charts"</a></li> })}
             {sees_fellows.then(|| view! { <li><a href=format!("/cohorts/{id}/fellows")>"Fellows, their choices and growth"</a></li> })}
             <li><a href=format!("/cohorts/{id}/events")>"Workshops and meetings"</a></li>
             {can_manage.then(|| view! { <li><a href=format!("/cohorts/{id}/coaching")>"Coaching pairs"</a></li> })}

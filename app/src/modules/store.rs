@@ -102,7 +102,7 @@ pub async fn locate_assignment(
 }
 
 /// Builds a subquery of the ids of a cohort's fellows.
-fn fellows_of(cohort_id: i32) -> sea_orm::sea_query::SelectStatement {
+pub(crate) fn fellows_of(cohort_id: i32) -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column(cohort_memberships::Column::UserId)
         .from(cohort_memberships::Entity)

@@ -101,6 +101,7 @@ pub async fn save_notification_preferences(
     #[server(default)] assignment: String,
     #[server(default)] schedule: String,
     #[server(default)] coaching: String,
+    #[server(default)] message: String,
 ) -> Result<(), AppError> {
     use super::{EmailChoice, Kind, Preferences};
     use crate::auth::Action;
@@ -117,7 +118,14 @@ pub async fn save_notification_preferences(
         (Kind::Assignment, assignment),
         (Kind::Schedule, schedule),
         (Kind::Coaching, coaching),
+        (Kind::Message, message),
     ] {
+        // Forms from before staff messages existed leave that choice out.
+        let raw = if raw.trim().is_empty() && kind == Kind::Message {
+            EmailChoice::default().name().to_owned()
+        } else {
+            raw
+        };
         let Some(choice) = EmailChoice::parse(raw.trim()) else {
             return fail(AppError::invalid(
                 kind.name(),

@@ -22,15 +22,18 @@ pub enum Kind {
     Schedule,
     /// A coaching session was scheduled, moved or logged.
     Coaching,
+    /// A facilitator or coach wrote to the person from a dashboard.
+    Message,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Mention,
         Kind::Reply,
         Kind::Assignment,
         Kind::Schedule,
         Kind::Coaching,
+        Kind::Message,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,6 +43,7 @@ impl Kind {
             Kind::Assignment => "assignment",
             Kind::Schedule => "schedule",
             Kind::Coaching => "coaching",
+            Kind::Message => "message",
         }
     }
 
@@ -55,6 +59,7 @@ impl Kind {
             Kind::Assignment => "A facilitator responds to your assignment",
             Kind::Schedule => "A workshop or meeting is scheduled or changed",
             Kind::Coaching => "A coaching session is scheduled or logged",
+            Kind::Message => "A facilitator or coach sends you a message",
         }
     }
 }

@@ -43,7 +43,7 @@ fn InboxView(inbox: Inbox) -> impl IntoView {
                     <button type="submit" class="button-small">"Mark all read"</button>
                 </form>
             })}
-            {inbox.entries.is_empty().then(|| view! { <p class="placeholder">"No notifications yet. Mentions, replies, assignment feedback, schedule changes and coaching sessions will show here."</p> })}
+            {inbox.entries.is_empty().then(|| view! { <p class="placeholder">"No notifications yet. Mentions, replies, assignment feedback, schedule changes, coaching sessions and messages from facilitators and coaches will show here."</p> })}
             <ul class="inbox">
                 {inbox.entries.iter().cloned().map(|entry| view! {
                     <li class=if entry.unread { "inbox-entry unread" } else { "inbox-entry" }>

@@ -96,6 +96,7 @@ fn CohortNames(cohorts: Vec<CohortSummary>, role: Role) -> impl IntoView {
                 view! {
                     <li>
                         <a href=format!("/cohorts/{id}")>{crate::cohorts::cohort_label(&cohort.name, cohort.year)}</a>
+                        {matches!(role, Role::Coach | Role::Facilitator).then(|| view! { " · " <a href=format!("/cohorts/{id}/dashboard")>"dashboard"</a> })}
                         {extra.map(|(href, label)| view! { " · " <a href=href>{label}</a> })}
                         " · " <a href=format!("/cohorts/{id}/events")>"workshops and meetings"</a>
                         {(role == Role::Facilitator).then(|| view! { " · " <a href=format!("/cohorts/{id}/coaching")>"coaching pairs"</a> })}
