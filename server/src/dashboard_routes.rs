@@ -116,13 +116,16 @@ fn query_value<'a>(query: &'a HashMap<String, String>, name: &str) -> &'a str {
 /// string (every page), the at-risk list, or a chart's data table.
 pub async fn cohort_export(
     State(state): State<AppState>,
-    Path((cohort_id, file)): Path<(i32, String)>,
+    Path((cohort, file)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
     actor: Option<axum::Extension<Actor>>,
 ) -> Response {
     let actor = actor
         .map(|axum::Extension(actor)| actor)
         .unwrap_or_default();
+    let Ok(cohort_id) = cohort.parse::<i32>() else {
+        return plain(StatusCode::NOT_FOUND, "There is no such cohort.\n".into());
+    };
     let back = format!("/cohorts/{cohort_id}/dashboard");
     let Some(table) = table_of(&file) else {
         return plain(
@@ -183,8 +186,15 @@ pub async fn program_export(
     let actor = actor
         .map(|axum::Extension(actor)| actor)
         .unwrap_or_default();
-    if let Err(error) = authorize(&actor, Action::ViewProgramDashboard) {
-        return refused(&error, "/dashboard");
+    match authorize(&actor, Action::ViewProgramDashboard) {
+        Ok(()) => {}
+        Err(AppError::Forbidden) => {
+            return plain(
+                StatusCode::FORBIDDEN,
+                "The program dashboard and its exports are for administrators. Facilitators and coaches export from their cohort's dashboard.\n".into(),
+            );
+        }
+        Err(error) => return refused(&error, "/dashboard"),
     }
     let Some(table) = table_of(&file) else {
         return plain(
@@ -224,7 +234,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_has_a_bom_quotes_and_neutralised_formulas() {
+    fn csv_quotes_and_neutralises_cells() {
         let rows = vec![
             vec!["Fellow".to_owned(), "Note".to_owned()],
             vec!["=HYPERLINK(\"x\")".to_owned(), "a, \"b\"".to_owned()],
@@ -238,7 +248,7 @@ mod tests {
     }
 
     #[test]
-    fn only_csv_names_of_lowercase_words_are_tables() {
+    fn table_names_are_lowercase_words() {
         assert_eq!(table_of("matrix.csv"), Some("matrix"));
         assert_eq!(table_of("at-risk.csv"), Some("at-risk"));
         for bad in ["matrix", ".csv", "../x.csv", "Matrix.csv", "a b.csv"] {

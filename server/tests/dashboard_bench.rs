@@ -202,8 +202,12 @@ async fn serve_hand_render(db: sea_orm::DatabaseConnection) -> String {
     let router = axum::Router::new()
         .route("/hand/{cohort}", axum::routing::get(hand_route))
         .with_state(db);
+    use axum::serve::ListenerExt;
+
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
+    // The same socket setting as the real server.
+    let listener = listener.tap_io(|stream| stream.set_nodelay(true).unwrap());
     tokio::spawn(async move {
         axum::serve(listener, router).await.unwrap();
     });

@@ -85,11 +85,20 @@ async fn matrix_filters_sorts_and_explains_risks(backend: Backend) {
     );
     assert!(html.contains("Data table: Submission pipeline by week"));
     assert!(html.contains("Competency choices"));
-    // Cells carry words as well as colour: fellow 3 is recorded absent at the first
-    // workshop, fellow 1 has a submission waiting for a reviewer.
-    assert!(html.contains("Module 1 task 1") || html.contains("2 of 2 handed in"));
-    assert!(html.contains("workshop absent"));
-    assert!(html.contains("Submitted"));
+    // Cells carry words as well as colour. Fellow 1 handed in both Learn tasks, was
+    // present and has a submission waiting for a reviewer; fellow 3 was absent.
+    let row_of_fellow = |index: usize| {
+        let start = html
+            .find(&format!("<tr data-fellow=\"{}\"", world.fellows[index]))
+            .unwrap();
+        let rest = &html[start..];
+        rest[..rest.find("</tr>").unwrap()].to_owned()
+    };
+    let first_row = row_of_fellow(1);
+    assert!(first_row.contains("Learn: 2 of 2 handed in, workshop present, 0 of 1 meetings"));
+    assert!(first_row.contains("Submitted"));
+    assert!(row_of_fellow(3).contains("Learn: 2 of 2 handed in, workshop absent"));
+    assert!(row_of_fellow(0).contains("Learn: 0 of 2 handed in"));
 
     let risks = at_risk_section(&html);
     let row_of = |index: usize| {
@@ -166,7 +175,60 @@ async fn matrix_filters_sorts_and_explains_risks(backend: Backend) {
     assert_eq!(matrix_names(&last).len(), SIZE);
     let (status, _) = page(&facilitator, &app, &format!("{base}/fellows/999999")).await;
     assert_eq!(status, 404);
+
+    // A fellow who joined today missed no earlier deadline or workshop.
+    let newcomer = app
+        .create_user(
+            "newcomer@dash.example",
+            false,
+            &[(world.cohort, Role::Fellow)],
+        )
+        .await;
+    let (_, later) = page(&facilitator, &app, &base).await;
+    let newcomer_row = {
+        let start = later
+            .find(&format!("<tr data-fellow=\"{newcomer}\""))
+            .unwrap();
+        let rest = &later[start..];
+        rest[..rest.find("</tr>").unwrap()].to_owned()
+    };
+    assert!(newcomer_row.contains("workshop before joining"));
+    assert!(newcomer_row.ends_with("<td>None</td>"), "{newcomer_row}");
+    assert!(!at_risk_section(&later).contains("Test newcomer@dash.example"));
+
     app.stop().await;
+}
+
+/// Posts a dashboard message as a hydrated page would.
+async fn send_message(
+    app: &TestApp,
+    client: &reqwest::Client,
+    cohort: &str,
+    fellow: &str,
+    message: &str,
+) -> reqwest::Response {
+    post_form_as(
+        client,
+        &app.url("/api/dashboard/message"),
+        &[
+            ("cohort_id", cohort),
+            ("fellow_id", fellow),
+            ("message", message),
+        ],
+    )
+    .await
+}
+
+/// Returns the names in the at-risk list, in order.
+fn at_risk_names(html: &str) -> Vec<String> {
+    at_risk_section(html)
+        .split("<th scope=\"row\">")
+        .skip(1)
+        .map(|row| {
+            let text = &row[row.find('>').unwrap() + 1..];
+            text[..text.find('<').unwrap()].to_owned()
+        })
+        .collect()
 }
 
 /// Parses CSV text with the byte order mark removed.
@@ -270,6 +332,14 @@ async fn csv_exports_match_the_filtered_matrix(backend: Backend) {
     let (_, at_risk) = page(&facilitator, &app, &format!("{base}/at-risk.csv")).await;
     let at_risk = parse_csv(&at_risk);
     assert_eq!(at_risk[0], ["Fellow", "Coach", "Reasons"]);
+    let (_, html) = page(&facilitator, &app, &base).await;
+    let listed = at_risk_names(&html);
+    let exported: Vec<String> = at_risk[1..].iter().map(|row| row[0].clone()).collect();
+    assert_eq!(
+        exported[..listed.len()],
+        listed[..],
+        "the export keeps the list's order"
+    );
     assert!(
         at_risk
             .iter()
@@ -293,7 +363,7 @@ async fn each_viewer_sees_only_their_scope(backend: Backend) {
     let other = synthetic_cohort(&app, "Autumn", 3).await;
     let base = format!("/cohorts/{}/dashboard", world.cohort);
 
-    // A coach sees the fellows they coach and no others.
+    // A coach's dashboard lists only the fellows they coach.
     let coach = app.signed_in_client(&world.coach_email).await;
     let (status, html) = page(&coach, &app, &base).await;
     assert_eq!(status, 200);
@@ -466,7 +536,7 @@ async fn staff_message_fellows_and_assign_coaches(backend: Backend) {
     assert_eq!(response.status(), 302);
     assert_eq!(
         response.headers()["location"],
-        format!("{back}&done=messaged").as_str()
+        format!("{back}&done=messaged#fellow-{fellow}-actions").as_str()
     );
     let inbox = notifications::Entity::find()
         .filter(notifications::Column::UserId.eq(world.fellows[0]))
@@ -489,41 +559,10 @@ async fn staff_message_fellows_and_assign_coaches(backend: Backend) {
         1
     );
 
-    // Bad messages are refused with the reason, and nothing is sent.
+    // Bad messages are refused with the reason, and nothing is sent. A coach writes
+    // only to the fellows they coach.
     let long = "x".repeat(1001);
     let coach_id = app.user_id(&world.coach_email).await.to_string();
-    for (fields, needle) in [
-        (vec![("message", "   ")], "Write the message first."),
-        (vec![("message", long.as_str())], "keep it to 1000"),
-    ] {
-        let mut all = vec![
-            ("cohort_id", cohort.as_str()),
-            ("fellow_id", fellow.as_str()),
-        ];
-        all.extend(fields);
-        let response = post_form_as(&facilitator, &app.url("/api/dashboard/message"), &all).await;
-        assert_eq!(response.status(), 422);
-        assert!(response.text().await.unwrap().contains(needle));
-    }
-    let response = post_form_as(
-        &facilitator,
-        &app.url("/api/dashboard/message"),
-        &[
-            ("cohort_id", &cohort),
-            ("fellow_id", &coach_id),
-            ("message", "Hello"),
-        ],
-    )
-    .await;
-    assert_eq!(response.status(), 422);
-    assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("not a fellow of this cohort")
-    );
-    // A coach writes only to the fellows they coach.
     let coach = app.signed_in_client(&world.coach_email).await;
     let stranger = world
         .fellows
@@ -531,28 +570,37 @@ async fn staff_message_fellows_and_assign_coaches(backend: Backend) {
         .find(|id| !world.coached.contains(id))
         .unwrap()
         .to_string();
-    let response = post_form_as(
-        &coach,
-        &app.url("/api/dashboard/message"),
-        &[
-            ("cohort_id", &cohort),
-            ("fellow_id", &stranger),
-            ("message", "Hello"),
-        ],
-    )
-    .await;
-    assert_eq!(response.status(), 403);
+    for (client, to, message, status, needle) in [
+        (
+            &facilitator,
+            &fellow,
+            "   ",
+            422,
+            "Write the message first.",
+        ),
+        (&facilitator, &fellow, long.as_str(), 422, "keep it to 1000"),
+        (
+            &facilitator,
+            &fellow,
+            "Hello\u{0}there",
+            422,
+            "control characters",
+        ),
+        (
+            &facilitator,
+            &coach_id,
+            "Hello",
+            422,
+            "not a fellow of this cohort",
+        ),
+        (&coach, &stranger, "Hello", 403, ""),
+    ] {
+        let response = send_message(&app, client, &cohort, to, message).await;
+        assert_eq!(response.status(), status, "{message:.20}");
+        assert!(response.text().await.unwrap().contains(needle), "{needle}");
+    }
     let own = world.coached[0].to_string();
-    let response = post_form_as(
-        &coach,
-        &app.url("/api/dashboard/message"),
-        &[
-            ("cohort_id", &cohort),
-            ("fellow_id", &own),
-            ("message", "See you Tuesday"),
-        ],
-    )
-    .await;
+    let response = send_message(&app, &coach, &cohort, &own, "See you Tuesday").await;
     assert!(response.status().is_success() || response.status().is_redirection());
     assert_eq!(
         notifications::Entity::find()
@@ -562,6 +610,52 @@ async fn staff_message_fellows_and_assign_coaches(backend: Backend) {
             .unwrap(),
         2,
         "only the two accepted messages were sent"
+    );
+
+    // A long message to a fellow who wants email at once: the whole text reaches the
+    // inbox and the email body, and the subject is one short line.
+    let mut person: users::ActiveModel = users::Entity::find_by_id(world.fellows[1])
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    person.notification_prefs = Set(r#"{"message":"AtOnce"}"#.into());
+    person.update(&app.db).await.unwrap();
+    let long_message = format!("First line.\n{}", "Please read the notes. ".repeat(40));
+    let second = world.fellows[1].to_string();
+    let response = send_message(&app, &facilitator, &cohort, &second, &long_message).await;
+    assert!(response.status().is_success() || response.status().is_redirection());
+    let mail = app::entities::outbox::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|mail| mail.to_address.contains("spring-fellow-1@"))
+        .expect("the message was emailed at once");
+    // The stored body is quoted-printable: undo its soft line breaks.
+    let body = mail.body.replace("=\r\n", "").replace("=\n", "");
+    assert!(mail.subject.chars().count() <= 150, "{}", mail.subject);
+    assert!(!mail.subject.contains('\n'));
+    assert!(body.contains("Please read the notes. Please read the notes."));
+
+    // A return address with a control character falls back to the dashboard.
+    let response = app
+        .post_html_form_as(
+            &facilitator,
+            "/api/dashboard/message",
+            &base,
+            &[
+                ("cohort_id", &cohort),
+                ("fellow_id", &fellow),
+                ("message", "Once more"),
+                ("back", &format!("{base}?x=\u{1}")),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.headers()["location"],
+        format!("{base}?done=messaged#fellow-{fellow}-actions").as_str()
     );
 
     // A posted return address outside the dashboard is replaced by the dashboard.
@@ -580,7 +674,7 @@ async fn staff_message_fellows_and_assign_coaches(backend: Backend) {
         .await;
     assert_eq!(
         response.headers()["location"],
-        format!("{base}?done=messaged").as_str()
+        format!("{base}?done=messaged#fellow-{fellow}-actions").as_str()
     );
 
     // A fellow without a coach gets one from the at-risk list and stays on the page.
@@ -603,7 +697,7 @@ async fn staff_message_fellows_and_assign_coaches(backend: Backend) {
     assert_eq!(response.status(), 302);
     assert_eq!(
         response.headers()["location"],
-        format!("{back}&done=paired").as_str()
+        format!("{back}&done=paired#fellow-{unpaired}-actions").as_str()
     );
     let pair = coaching_pairs::Entity::find()
         .filter(coaching_pairs::Column::FellowUserId.eq(unpaired))

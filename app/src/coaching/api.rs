@@ -482,7 +482,9 @@ pub async fn pair_coach(
     } else {
         let back = crate::dashboard::api::safe_back(&back, cohort_id);
         let separator = if back.contains('?') { '&' } else { '?' };
-        redirect_to(&format!("{back}{separator}done={done}"));
+        redirect_to(&format!(
+            "{back}{separator}done={done}#fellow-{fellow_id}-actions"
+        ));
     }
     Ok(())
 }

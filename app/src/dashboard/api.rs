@@ -3,14 +3,14 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use super::{CohortDashboard, Counts, FellowProgress, LiveUpdate, ProgramDashboard};
+use super::{CohortDashboard, FellowProgress, LiveUpdate, ProgramDashboard};
 use crate::error::AppError;
 
 /// Says what a finished action did, by the code in `?done=`.
 pub fn done_message(code: &str) -> Option<&'static str> {
     Some(match code {
         "messaged" => "Message sent. It is in the fellow's inbox, and emailed as they chose.",
-        "paired" => "Coach saved. The coach now sees the fellow on their dashboard.",
+        "paired" => "Coach saved. The fellow is now on the coach's dashboard.",
         "unpaired" => "The fellow has no coach now.",
         _ => return None,
     })
@@ -149,7 +149,7 @@ pub async fn get_live_counts(
     let coach = actor.user().and_then(|user| {
         (!user.is_admin && !user.has_role_in(cohort_id, Role::Facilitator)).then_some(user.id)
     });
-    let mut counts = Counts::default();
+    let mut counts = super::Counts::default();
     for (state, count) in super::store::state_counts(&db()?, cohort_id, coach)
         .await
         .map_err(db_failure)?
@@ -215,6 +215,15 @@ pub async fn message_fellow(
     if message.is_empty() {
         return fail(AppError::invalid("message", "Write the message first."));
     }
+    if message
+        .chars()
+        .any(|character| character.is_control() && character != '\n' && character != '\t')
+    {
+        return fail(AppError::invalid(
+            "message",
+            "The message contains invisible control characters, perhaps from a copy and paste. Retype the affected part and send it again.",
+        ));
+    }
     let length = message.chars().count();
     if length > MESSAGE_MAX_CHARS {
         return fail(AppError::invalid(
@@ -250,7 +259,10 @@ pub async fn message_fellow(
     .map_err(db_failure)?;
     let back = safe_back(&back, cohort_id);
     let separator = if back.contains('?') { '&' } else { '?' };
-    redirect_to(&format!("{back}{separator}done=messaged"));
+    // The fragment returns the person to the fellow they acted on.
+    redirect_to(&format!(
+        "{back}{separator}done=messaged#fellow-{fellow_id}-actions"
+    ));
     Ok(())
 }
 
@@ -258,12 +270,17 @@ pub async fn message_fellow(
 /// dashboard otherwise, so that a posted address cannot send anyone elsewhere.
 pub fn safe_back(back: &str, cohort_id: i32) -> String {
     let home = format!("/cohorts/{cohort_id}/dashboard");
-    let path = back.split(['?', '#']).next().unwrap_or_default();
+    // The fragment is dropped: the confirmation goes after the query.
+    let back = back.split('#').next().unwrap_or_default();
+    let path = back.split('?').next().unwrap_or_default();
     let inside = path == home
         || path
             .strip_prefix(&format!("{home}/fellows/"))
             .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|byte| byte.is_ascii_digit()));
-    if inside && !back.contains("done=") && !back.contains(['\r', '\n', '\\']) {
+    let clean = back
+        .bytes()
+        .all(|byte| byte.is_ascii_graphic() && byte != b'\\');
+    if inside && clean && !back.contains("done=") {
         back.to_owned()
     } else {
         home
@@ -284,12 +301,19 @@ mod tests {
             safe_back("/cohorts/3/dashboard/fellows/12", 3),
             "/cohorts/3/dashboard/fellows/12"
         );
+        assert_eq!(
+            safe_back("/cohorts/3/dashboard?show=all#matrix", 3),
+            "/cohorts/3/dashboard?show=all"
+        );
         for outside in [
             "https://evil.example/cohorts/3/dashboard",
             "//evil.example",
             "/cohorts/4/dashboard",
             "/cohorts/3/dashboard/fellows/x",
             "/cohorts/3/dashboardx",
+            "/cohorts/3/dashboard?x=%01\u{1}",
+            "/cohorts/3/dashboard?x=\u{7f}",
+            "/cohorts/3/dashboard?q=a b",
             "",
         ] {
             assert_eq!(safe_back(outside, 3), "/cohorts/3/dashboard", "{outside}");

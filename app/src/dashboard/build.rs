@@ -5,11 +5,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 
+use super::count_of;
 use super::store::{AttemptRow, ChoiceRow, ProgramSnapshot, Snapshot, SubmissionRow};
 use super::{
     AT_RISK_SHOWN, Chart, CohortDashboard, CohortSummary, Counts, CredentialCell, FellowProgress,
     FellowRow, MISSED_WORKSHOPS_AT_RISK, MatrixQuery, ModuleCell, ModuleColumn, ModuleDetail,
-    NOT_YET_AT_RISK, PAGE_ROWS, ProgramDashboard, Risk, Scope, Show, Slot, SortKey, WorkshopMark,
+    NOT_YET_AT_RISK, PAGE_ROWS, ProgramDashboard, Risk, Scope, Slot, WorkshopMark,
 };
 use crate::cohorts::cohort_label;
 use crate::events::{AttendanceStatus, EventKind};
@@ -33,6 +34,7 @@ struct Index<'a> {
     microcredential_of: HashMap<i32, i32>,
     choices: HashMap<i32, &'a ChoiceRow>,
     last_active: HashMap<i32, DateTime<Utc>>,
+    joined: HashMap<i32, DateTime<Utc>>,
 }
 
 impl<'a> Index<'a> {
@@ -126,7 +128,15 @@ impl<'a> Index<'a> {
                 .map(|row| (row.fellow_id, row))
                 .collect(),
             last_active,
+            joined: snapshot.joined.iter().copied().collect(),
         }
+    }
+
+    /// Returns true when the fellow was in the cohort at `at`.
+    fn member_at(&self, fellow_id: i32, at: DateTime<Utc>) -> bool {
+        self.joined
+            .get(&fellow_id)
+            .is_none_or(|joined| *joined <= at)
     }
 
     fn columns(&self) -> Vec<ModuleColumn> {
@@ -184,6 +194,7 @@ impl<'a> Index<'a> {
             Some(AttendanceStatus::Absent) => WorkshopMark::Absent,
             Some(AttendanceStatus::Excused) => WorkshopMark::Excused,
             None if event.ends_at > self.now => WorkshopMark::Upcoming,
+            None if !self.member_at(fellow_id, event.ends_at) => WorkshopMark::BeforeJoining,
             None => WorkshopMark::NotRecorded,
         }
     }
@@ -265,7 +276,10 @@ impl<'a> Index<'a> {
         let idle_days = self.idle_days(fellow_id);
         let mut risks = Vec::new();
         for assignment in &self.snapshot.assignments {
-            if assignment.due_at.is_some_and(|due| due < self.now)
+            // Deadlines that passed before the fellow joined do not count.
+            if assignment
+                .due_at
+                .is_some_and(|due| due < self.now && self.member_at(fellow_id, due))
                 && !self.handed_in(assignment.id, fellow_id)
             {
                 risks.push(Risk::MissedDeadline {
@@ -273,10 +287,13 @@ impl<'a> Index<'a> {
                 });
             }
         }
-        let cohort_age = (self.now - self.snapshot.cohort.created_at).num_days();
+        let member_for = self
+            .joined
+            .get(&fellow_id)
+            .map_or(0, |joined| (self.now - *joined).num_days());
         match idle_days {
             Some(days) if days >= idle_limit => risks.push(Risk::Inactive { days: Some(days) }),
-            None if cohort_age >= idle_limit => risks.push(Risk::Inactive { days: None }),
+            None if member_for >= idle_limit => risks.push(Risk::Inactive { days: None }),
             _ => {}
         }
         for cell in &credentials {
@@ -381,16 +398,11 @@ pub fn cohort_dashboard(
     }
 
     let charts = cohort_charts(snapshot, &in_scope, &rows, now);
-    // Every at-risk fellow in scope, whatever the matrix filter: most reasons first.
-    let mut at_risk = MatrixQuery {
-        show: Show::AtRisk,
-        sort: SortKey::Risk,
-        descending: true,
-        ..MatrixQuery::default()
-    }
-    .apply(rows.clone());
+    // Every at-risk fellow in scope, whatever the matrix filter: most reasons first,
+    // then by name.
+    let at_risk = super::at_risk_order(&rows);
     let at_risk_total = at_risk.len();
-    at_risk.truncate(AT_RISK_SHOWN);
+    let at_risk: Vec<FellowRow> = at_risk.into_iter().take(AT_RISK_SHOWN).cloned().collect();
 
     let fellows_total = rows.len();
     let matching_rows = query.apply(rows);
@@ -536,12 +548,29 @@ fn choice_chart(choices: &[&ChoiceRow], competencies: &[(i32, String)]) -> Chart
             .map_or_else(|| format!("Competency {id}"), |(_, name)| name.clone())
     };
     let summary = match ordered.first() {
-        Some((id, values)) => format!(
-            "{} fellows have chosen competencies; the most chosen is {}, by {}.",
-            choices.len(),
-            name(*id),
-            values.iter().sum::<u32>()
-        ),
+        Some((_, values)) => {
+            let most = values.iter().sum::<u32>();
+            let leaders: Vec<String> = ordered
+                .iter()
+                .filter(|(_, values)| values.iter().sum::<u32>() == most)
+                .map(|(id, _)| name(*id))
+                .collect();
+            let chosen = count_of(choices.len(), "fellow has", "fellows have");
+            let by = count_of(most as usize, "fellow", "fellows");
+            match leaders.as_slice() {
+                [only] => {
+                    format!("{chosen} chosen competencies; the most chosen is {only}, by {by}.")
+                }
+                [first, second] => format!(
+                    "{chosen} chosen competencies; the most chosen are {first} and {second}, by {by} each."
+                ),
+                [first, rest @ ..] => format!(
+                    "{chosen} chosen competencies; {} are tied as the most chosen, among them {first}, by {by} each.",
+                    rest.len() + 1
+                ),
+                [] => String::new(),
+            }
+        }
         None => "No fellow has chosen a competency yet.".into(),
     };
     Chart {
@@ -634,8 +663,12 @@ fn pipeline_chart(
         "No submissions yet.".into()
     } else {
         format!(
-            "This week: {} drafts, {} submitted, {} in review, {} earned and {} not yet.",
-            last[0], last[1], last[2], last[3], last[4]
+            "This week: {}, {} submitted, {} in review, {} earned and {} not yet.",
+            count_of(last[0] as usize, "draft", "drafts"),
+            last[1],
+            last[2],
+            last[3],
+            last[4]
         )
     };
     Chart {
@@ -698,7 +731,8 @@ fn turnaround_chart(attempts: &[&AttemptRow]) -> Chart {
         "No review has been decided yet.".into()
     } else {
         format!(
-            "{within} of {decided} decisions ({}) came within the target{target_text}.",
+            "{within} of {} ({}) came within the target{target_text}.",
+            count_of(decided as usize, "decision", "decisions"),
             super::percent(within, decided)
         )
     };
@@ -724,7 +758,8 @@ fn attendance_chart(snapshot: &Snapshot, in_scope: &HashSet<i32>, now: DateTime<
         .collect();
     let mut categories = Vec::new();
     let mut values = Vec::new();
-    let (mut attended, mut expected) = (0, 0);
+    let (mut attended, mut recorded, mut unrecorded) = (0, 0, 0);
+    let joined: HashMap<i32, DateTime<Utc>> = snapshot.joined.iter().copied().collect();
     let records: HashMap<(i32, i32), &str> = snapshot
         .attendance
         .iter()
@@ -733,7 +768,11 @@ fn attendance_chart(snapshot: &Snapshot, in_scope: &HashSet<i32>, now: DateTime<
     for event in &past {
         // Present, late, absent, excused, not recorded.
         let mut row = vec![0u32; 5];
-        for fellow in in_scope {
+        // Fellows who joined after the event are not counted.
+        for fellow in in_scope
+            .iter()
+            .filter(|fellow| joined.get(fellow).is_none_or(|at| *at <= event.ends_at))
+        {
             let status = records
                 .get(&(event.id, *fellow))
                 .and_then(|status| AttendanceStatus::parse(status));
@@ -747,7 +786,8 @@ fn attendance_chart(snapshot: &Snapshot, in_scope: &HashSet<i32>, now: DateTime<
             row[slot] += 1;
         }
         attended += u64::from(row[0] + row[1]);
-        expected += u64::from(row.iter().sum::<u32>() - row[3]);
+        recorded += u64::from(row[0] + row[1] + row[2]);
+        unrecorded += row[4];
         categories.push(event.title.clone());
         values.push(row);
     }
@@ -755,9 +795,14 @@ fn attendance_chart(snapshot: &Snapshot, in_scope: &HashSet<i32>, now: DateTime<
         "No workshop or meeting has taken place yet.".into()
     } else {
         format!(
-            "Across {} past workshops and meetings, {} of expected attendances were present or late.",
-            past.len(),
-            super::percent(attended, expected)
+            "Across {}, {} of recorded attendances were present or late (excused left out); {} not recorded.",
+            super::count_of(
+                past.len(),
+                "past workshop or meeting",
+                "past workshops and meetings"
+            ),
+            super::percent(attended, recorded),
+            super::count_of(unrecorded as usize, "attendance", "attendances")
         )
     };
     Chart {
@@ -798,9 +843,9 @@ fn discussion_chart(snapshot: &Snapshot, in_scope: &HashSet<i32>, fellows: usize
     }
     let summary = match values.last() {
         Some(last) => format!(
-            "In the latest discussion, {} of {} fellows have posted.",
+            "In the latest discussion, {} of {} posted.",
             last[0],
-            last[0] + last[1]
+            count_of((last[0] + last[1]) as usize, "fellow has", "fellows have")
         ),
         None => "No one has posted in a module discussion yet.".into(),
     };
@@ -856,7 +901,14 @@ fn growth_chart(snapshot: &Snapshot, in_scope: &HashSet<i32>) -> Chart {
     let summary = if rated == 0 {
         "No fellow has rated the same competency twice yet.".into()
     } else {
-        format!("{moved_up} of {rated} repeated self-assessments moved up at least one stage.")
+        format!(
+            "{moved_up} of {} moved up at least one stage.",
+            count_of(
+                rated as usize,
+                "repeated self-assessment",
+                "repeated self-assessments"
+            )
+        )
     };
     Chart {
         key: "growth".into(),
@@ -940,10 +992,12 @@ pub fn program_dashboard(snapshot: &ProgramSnapshot, now: DateTime<Utc>) -> Prog
             })
             .collect(),
     };
+    let submissions_total =
+        totals.drafts + totals.submitted + totals.in_review + totals.earned + totals.not_yet;
     earned.summary = format!(
-        "{} cohorts with {} submissions; {} earned.",
-        cohorts.len(),
-        totals.drafts + totals.submitted + totals.in_review + totals.earned + totals.not_yet,
+        "{} with {}; {} earned.",
+        count_of(cohorts.len(), "cohort", "cohorts"),
+        count_of(submissions_total as usize, "submission", "submissions"),
         totals.earned
     );
     ProgramDashboard {

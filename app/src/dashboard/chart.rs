@@ -48,7 +48,10 @@ pub fn ChartFigure(chart: Chart, #[prop(into)] csv_base: String) -> impl IntoVie
             <h3 id=id("title")>{chart.title.clone()}</h3>
             <p id=id("summary") class="chart-summary">{chart.summary.clone()}</p>
             {(!empty).then(|| view! {
-                <Bars chart=chart.clone() title_id=id("svg-title") summary_id=id("summary")/>
+                // A phone scrolls the chart sideways rather than shrinking its labels.
+                <div class="chart-scroll" tabindex="0" role="region" aria-label=format!("Chart: {}", chart.title)>
+                    <Bars chart=chart.clone() title_id=id("svg-title") summary_id=id("summary")/>
+                </div>
                 <ul class="chart-legend" aria-label=format!("Legend: {}", chart.title)>
                     {chart.series.iter().enumerate().map(|(index, name)| view! {
                         <li><span class=format!("swatch swatch-{}", index % COLOURS.len())></span>{name.clone()}</li>

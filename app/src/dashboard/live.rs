@@ -73,8 +73,17 @@ mod browser {
             let answer = super::super::api::get_live_counts(cohort_id, tag).await;
             let mut state = poller.borrow_mut();
             state.busy = false;
-            let Ok(Some(update)) = answer else {
-                return;
+            let update = match answer {
+                Ok(Some(update)) => update,
+                // Signed out: stop polling, and show why the numbers stopped.
+                Err(crate::error::AppError::Unauthenticated) => {
+                    state.busy = true;
+                    if let Some(status) = document.get_element_by_id("live-status") {
+                        status.set_text_content(Some("Signed out: counts no longer update."));
+                    }
+                    return;
+                }
+                _ => return,
             };
             state.tag = update.tag;
             for (id, value) in super::super::LIVE_IDS.iter().zip(update.values) {

@@ -149,6 +149,8 @@ pub enum WorkshopMark {
     Upcoming,
     /// The workshop is over and nothing was recorded.
     NotRecorded,
+    /// The workshop ended before the fellow joined the cohort.
+    BeforeJoining,
     Present,
     Late,
     Absent,
@@ -161,6 +163,7 @@ impl WorkshopMark {
             WorkshopMark::None => "No workshop",
             WorkshopMark::Upcoming => "Upcoming",
             WorkshopMark::NotRecorded => "Not recorded",
+            WorkshopMark::BeforeJoining => "Before joining",
             WorkshopMark::Present => "Present",
             WorkshopMark::Late => "Late",
             WorkshopMark::Absent => "Absent",
@@ -170,7 +173,7 @@ impl WorkshopMark {
 
     pub fn symbol(self) -> &'static str {
         match self {
-            WorkshopMark::None | WorkshopMark::Upcoming => "",
+            WorkshopMark::None | WorkshopMark::Upcoming | WorkshopMark::BeforeJoining => "",
             WorkshopMark::NotRecorded => "?",
             WorkshopMark::Present => "✔",
             WorkshopMark::Late => "◔",
@@ -254,7 +257,10 @@ impl Risk {
             Risk::MissedDeadline { assignment } => {
                 format!("Missed the deadline of “{assignment}”")
             }
-            Risk::Inactive { days: Some(days) } => format!("No activity for {days} days"),
+            Risk::Inactive { days: Some(days) } => format!(
+                "No activity for {}",
+                count_of(usize::try_from(*days).unwrap_or(0), "day", "days")
+            ),
             Risk::Inactive { days: None } => "No activity yet".into(),
             Risk::RepeatedNotYet { title, times } => {
                 format!("{times} not-yet decisions on {title}")
@@ -343,7 +349,7 @@ impl Show {
             Show::All => "All fellows",
             Show::AtRisk => "At risk",
             Show::NoCoach => "Without a coach",
-            Show::Waiting => "Waiting for review",
+            Show::Waiting => "Submitted or in review",
             Show::NotYet => "With a not-yet decision",
             Show::Earned => "With a credential earned",
         }
@@ -570,11 +576,11 @@ impl MatrixQuery {
                 SortKey::Coach => a.coach.cmp(&b.coach),
                 SortKey::HandedIn => a.handed_in().cmp(&b.handed_in()),
                 SortKey::Earned => a.earned().cmp(&b.earned()),
-                // Never active sorts as the longest idle.
-                SortKey::Activity => a
+                // By the date of last activity: never active first, today last.
+                SortKey::Activity => b
                     .idle_days
                     .unwrap_or(i64::MAX)
-                    .cmp(&b.idle_days.unwrap_or(i64::MAX)),
+                    .cmp(&a.idle_days.unwrap_or(i64::MAX)),
                 SortKey::Risk => a.risks.len().cmp(&b.risks.len()),
             };
             let primary = if self.descending {
@@ -790,9 +796,13 @@ pub const COHORTS_TABLE: &str = "cohorts";
 /// Returns the matrix as rows of text, the header first, as the CSV export writes it.
 pub fn matrix_table(modules: &[ModuleColumn], rows: &[FellowRow]) -> Vec<Vec<String>> {
     let mut header = vec!["Fellow".to_owned(), "Coach".to_owned()];
-    header.extend(modules.iter().map(|module| module.name.clone()));
+    header.extend(
+        modules
+            .iter()
+            .map(|module| format!("{} (term {})", module.name, module.term)),
+    );
     header.extend(Slot::ALL.iter().map(|slot| slot.label().to_owned()));
-    header.extend(["Last active".to_owned(), "Risks".to_owned()]);
+    header.extend(["Handed in", "Earned", "Last active", "Risks"].map(str::to_owned));
     let mut table = vec![header];
     for row in rows {
         let mut cells = vec![row.name.clone(), row.coach.clone().unwrap_or_default()];
@@ -806,6 +816,8 @@ pub fn matrix_table(modules: &[ModuleColumn], rows: &[FellowRow]) -> Vec<Vec<Str
             CredentialCell::NotChosen => cell.text().to_owned(),
             _ => format!("{}: {}", cell.title(), cell.text()),
         }));
+        cells.push(row.handed_in().to_string());
+        cells.push(row.earned().to_string());
         cells.push(row.activity_text());
         cells.push(
             row.risks
@@ -819,6 +831,20 @@ pub fn matrix_table(modules: &[ModuleColumn], rows: &[FellowRow]) -> Vec<Vec<Str
     table
 }
 
+/// Returns the at-risk fellows among `rows`, most reasons first, then by name: the
+/// order of the dashboard's list and of its export.
+pub fn at_risk_order(rows: &[FellowRow]) -> Vec<&FellowRow> {
+    let mut at_risk: Vec<&FellowRow> = rows.iter().filter(|row| !row.risks.is_empty()).collect();
+    at_risk.sort_by(|a, b| {
+        b.risks
+            .len()
+            .cmp(&a.risks.len())
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then(a.fellow_id.cmp(&b.fellow_id))
+    });
+    at_risk
+}
+
 /// Returns the at-risk list as rows of text, the header first.
 pub fn at_risk_table(rows: &[FellowRow]) -> Vec<Vec<String>> {
     let mut table = vec![vec![
@@ -826,7 +852,7 @@ pub fn at_risk_table(rows: &[FellowRow]) -> Vec<Vec<String>> {
         "Coach".to_owned(),
         "Reasons".to_owned(),
     ]];
-    for row in rows.iter().filter(|row| !row.risks.is_empty()) {
+    for row in at_risk_order(rows) {
         table.push(vec![
             row.name.clone(),
             row.coach.clone().unwrap_or_default(),
@@ -871,6 +897,15 @@ pub fn cohorts_table(cohorts: &[CohortSummary]) -> Vec<Vec<String>> {
     table
 }
 
+/// Returns `count` with the singular or plural noun, as in "1 fellow" or "3 fellows".
+pub fn count_of(count: usize, singular: &str, plural: &str) -> String {
+    if count == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{count} {plural}")
+    }
+}
+
 /// `part` of `whole` as a whole percentage, or a dash when there is no whole.
 pub fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
@@ -882,9 +917,13 @@ pub fn percent(part: u64, whole: u64) -> String {
 
 /// Makes a cell safe to open in a spreadsheet. Text that starts with `=`, `+`, `-`,
 /// `@`, a tab or a carriage return would run as a formula, so it gets a leading
-/// apostrophe. Spreadsheets show the rest as text and hide the apostrophe.
+/// apostrophe. Spreadsheets show the rest as text and hide the apostrophe. The
+/// full-width forms of the four signs are treated the same, since some spreadsheets
+/// read them as the ASCII ones.
 pub fn neutralize_cell(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if cell.starts_with([
+        '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+    ]) {
         format!("'{cell}")
     } else {
         cell.to_owned()
@@ -917,7 +956,9 @@ mod tests {
 
     #[test]
     fn formula_cells_are_neutralised_and_others_kept() {
-        for risky in ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "\rboom"] {
+        for risky in [
+            "=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "\rboom", "＝1+1", "＠cmd",
+        ] {
             assert_eq!(neutralize_cell(risky), format!("'{risky}"));
         }
         for plain in ["Ana", "12", "Pathway: Draft", "", "a=b", "’quoted"] {
@@ -935,10 +976,10 @@ mod tests {
         ];
         let sorted = query("", "activity", "").apply(rows.clone());
         let names: Vec<_> = sorted.iter().map(|row| row.name.as_str()).collect();
-        assert_eq!(names, ["Di", "Al", "bo", "Cy"]);
+        assert_eq!(names, ["Cy", "Al", "bo", "Di"]);
         let reversed = query("", "activity", "desc").apply(rows);
         let names: Vec<_> = reversed.iter().map(|row| row.name.as_str()).collect();
-        assert_eq!(names, ["Cy", "Al", "bo", "Di"]);
+        assert_eq!(names, ["Di", "Al", "bo", "Cy"]);
     }
 
     #[test]

@@ -12,8 +12,8 @@ use super::chart::ChartFigure;
 use super::live::LiveCounts;
 use super::{
     AT_RISK_TABLE, COHORTS_TABLE, CohortDashboard, Counts, CredentialCell, FellowProgress,
-    FellowRow, MATRIX_TABLE, MESSAGE_MAX_CHARS, ModuleColumn, ProgramDashboard, Risk, Scope, Show,
-    SortKey, percent,
+    FellowRow, MATRIX_TABLE, MESSAGE_MAX_CHARS, MatrixQuery, ModuleColumn, ProgramDashboard, Risk,
+    Scope, Show, SortKey, count_of, percent,
 };
 use crate::coaching::api::PairCoach;
 use crate::cohorts::cohort_id_param;
@@ -50,27 +50,23 @@ pub fn CohortDashboardPage() -> impl IntoView {
         return view! { <ErrorNotice error=AppError::NotFound("There is no such cohort.".into())/> }.into_any();
     };
     let done = query_param("done").and_then(|code| done_message(&code));
-    let data = Resource::new(
-        move || cohort_id,
-        move |cohort_id| {
-            get_cohort_dashboard(
-                cohort_id,
-                param("q"),
-                param("show"),
-                param("sort"),
-                param("order"),
-                param("page"),
-                param("idle"),
-            )
-        },
-    );
+    // The address is read here, in the component, because the fetcher may run on
+    // another thread where the router's context is not available.
+    let filter = ["q", "show", "sort", "order", "page", "idle"].map(param);
+    let [q, show, sort, order, page, idle] = filter;
+    // NOTE: the dashboard pages await their server function in `Suspend` rather than
+    // through a `Resource`. With a `Resource`, about one test run in eight had a page
+    // request that never finished under concurrent load. The cause in the reactive
+    // runtime was not found. These pages are not islands, so no browser code reads a
+    // resource's value.
+    let data = get_cohort_dashboard(cohort_id, q, show, sort, order, page, idle);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match data.await {
                     Ok(data) => view! { <CohortDashboardView data done/> }.into_any(),
                     Err(error) => view! {
-                        <Failed title="Dashboard" error href=format!("/cohorts/{cohort_id}/dashboard") link="Clear the filter"/>
+                        <Failed title="Dashboard" error cohort_id/>
                     }.into_any(),
                 }
             })}
@@ -79,9 +75,18 @@ pub fn CohortDashboardPage() -> impl IntoView {
     .into_any()
 }
 
-/// Renders a page that failed to load: its title, the error and a way back.
+/// Renders a page that failed to load: its title, the error and a way on. An invalid
+/// filter offers the unfiltered dashboard, and other errors the cohort's page.
 #[component]
-fn Failed(title: &'static str, error: AppError, href: String, link: &'static str) -> impl IntoView {
+fn Failed(title: &'static str, error: AppError, cohort_id: i32) -> impl IntoView {
+    let (href, link) = if matches!(error, AppError::Invalid { .. }) {
+        (
+            format!("/cohorts/{cohort_id}/dashboard"),
+            "Clear the filter",
+        )
+    } else {
+        (format!("/cohorts/{cohort_id}"), "Go to the cohort's page")
+    };
     view! {
         <leptos_meta::Title text=title/>
         <h1>{title}</h1>
@@ -109,23 +114,40 @@ fn CountTiles(
 }
 
 #[component]
-fn CohortDashboardView(data: CohortDashboard, done: Option<&'static str>) -> impl IntoView {
+fn CohortDashboardView(mut data: CohortDashboard, done: Option<&'static str>) -> impl IntoView {
     let title = format!("Dashboard: {}", data.cohort_label);
     let base = format!("/cohorts/{}/dashboard", data.cohort_id);
-    let scope_note = match data.scope {
-        Scope::Cohort => format!("All {} fellows of the cohort.", data.fellows_total),
-        Scope::Coached => format!(
-            "The {} fellows you coach. Facilitators see the whole cohort.",
-            data.fellows_total
+    let scope_note = match (data.scope, data.fellows_total) {
+        (Scope::Cohort, 0) => {
+            "The cohort has no fellows yet. Administrators add them on the Users page.".to_owned()
+        }
+        (Scope::Cohort, total) => format!(
+            "Every fellow of the cohort: {}.",
+            count_of(total, "fellow", "fellows")
+        ),
+        (Scope::Coached, 0) => "No fellow of this cohort is paired with you yet. Facilitators pair coaches with fellows on the cohort's coaching page.".to_owned(),
+        (Scope::Coached, total) => format!(
+            "The {} you coach. Facilitators see the whole cohort.",
+            count_of(total, "fellow", "fellows")
         ),
     };
     let tag = data.counts.tag();
+    let range = matrix_range(&data);
     let query = data.query.clone();
     let csv_query = query.href(query.sort, query.descending);
+    let charts = std::mem::take(&mut data.charts);
+    let rows = std::mem::take(&mut data.rows);
+    let modules = std::mem::take(&mut data.modules);
+    let pages = data.pages;
     view! {
         <UserTitle text=title.clone()/>
         <h1>{title}</h1>
         <p class="lead">{scope_note}" "<a href=format!("/cohorts/{}", data.cohort_id)>"Cohort page"</a></p>
+        <nav aria-label="On this page" class="page-links">
+            <a href="#at-risk-heading">"At risk"</a>
+            <a href="#matrix-heading">"Progress matrix"</a>
+            <a href="#charts-heading">"Charts"</a>
+        </nav>
         {done.map(|message| view! { <SuccessNotice>{message}</SuccessNotice> })}
         <section aria-labelledby="counts-heading" class="panel">
             <h2 id="counts-heading">"At a glance"</h2>
@@ -136,29 +158,38 @@ fn CohortDashboardView(data: CohortDashboard, done: Option<&'static str>) -> imp
             <p id="live-status" class="hint" role="status">"Submission counts update by themselves while this page is open."</p>
             <LiveCounts cohort_id=data.cohort_id tag/>
         </section>
-        <AtRiskSection data=data.clone() base=base.clone()/>
+        <AtRiskSection data base=base.clone()/>
         <section aria-labelledby="matrix-heading" class="panel">
             <h2 id="matrix-heading">"Progress matrix"</h2>
-            <MatrixFilter data=data.clone() base=base.clone()/>
+            <MatrixFilter query=query.clone() base=base.clone()/>
             <p class="hint">
-                {matrix_range(&data)}" "
+                {range}" "
                 <a href=format!("{base}/{MATRIX_TABLE}.csv{csv_query}") download>"Download these fellows as CSV"</a>
             </p>
-            <Matrix data=data.clone() base=base.clone()/>
-            <Pager data=data.clone() base=base.clone()/>
+            {matrix(&rows, &modules, &query, &base)}
+            <Pager query pages base=base.clone()/>
         </section>
         <section aria-labelledby="charts-heading" class="panel">
             <h2 id="charts-heading">"Charts"</h2>
             <div class="chart-grid">
-                {data.charts.iter().cloned().map(|chart| view! { <ChartFigure chart csv_base=format!("{base}/")/> }).collect_view()}
+                {charts.into_iter().map(|chart| view! { <ChartFigure chart csv_base=format!("{base}/")/> }).collect_view()}
             </div>
         </section>
     }
 }
 
 fn matrix_range(data: &CohortDashboard) -> String {
+    if data.fellows_total == 0 {
+        return "No fellows to show.".into();
+    }
     if data.matching == 0 {
         return "No fellow matches the filter.".into();
+    }
+    if data.matching == 1 {
+        return format!(
+            "Showing the one matching fellow ({} in all).",
+            data.fellows_total
+        );
     }
     let first = (data.query.page - 1) * super::PAGE_ROWS + 1;
     let last = first + data.rows.len() - 1;
@@ -169,8 +200,7 @@ fn matrix_range(data: &CohortDashboard) -> String {
 }
 
 #[component]
-fn MatrixFilter(data: CohortDashboard, base: String) -> impl IntoView {
-    let query = data.query;
+fn MatrixFilter(query: MatrixQuery, base: String) -> impl IntoView {
     let clear = base.clone();
     view! {
         <form method="get" action=base class="filter-form" role="search" aria-label="Filter the matrix">
@@ -215,9 +245,7 @@ fn MatrixFilter(data: CohortDashboard, base: String) -> impl IntoView {
 
 /// Renders a column heading that sorts by its column. A second click reverses the
 /// order.
-#[component]
-fn SortHeading(data: CohortDashboard, base: String, sort: SortKey) -> impl IntoView {
-    let query = &data.query;
+fn sort_heading(query: &MatrixQuery, base: &str, sort: SortKey) -> impl IntoView + use<> {
     let active = query.sort == sort;
     let descending = active && !query.descending;
     let aria_sort = match (active, query.descending) {
@@ -231,60 +259,74 @@ fn SortHeading(data: CohortDashboard, base: String, sort: SortKey) -> impl IntoV
     } else {
         "sort ascending"
     };
+    let arrow = active.then_some(if query.descending { " ▼" } else { " ▲" });
     view! {
         <th scope="col" aria-sort=aria_sort>
             <a href=href>{sort.label()}<span class="visually-hidden">{format!(", {hint}")}</span>
-                {active.then(|| view! { <span aria-hidden="true">{if query.descending { " ▼" } else { " ▲" }}</span> })}
+                {arrow.map(|arrow| view! { <span aria-hidden="true">{arrow}</span> })}
             </a>
         </th>
     }
 }
 
-#[component]
-fn Matrix(data: CohortDashboard, base: String) -> impl IntoView {
-    let modules = data.modules.clone();
+/// Renders the matrix: one row per fellow on this page, with sticky headings.
+fn matrix(
+    rows: &[FellowRow],
+    modules: &[ModuleColumn],
+    query: &MatrixQuery,
+    base: &str,
+) -> impl IntoView + use<> {
     view! {
         <div class="table-scroll matrix-scroll" tabindex="0" role="region" aria-labelledby="matrix-heading">
             <table class="data-table matrix" id="progress-matrix">
                 <thead>
                     <tr>
-                        <SortHeading data=data.clone() base=base.clone() sort=SortKey::Name/>
-                        <SortHeading data=data.clone() base=base.clone() sort=SortKey::Coach/>
+                        {sort_heading(query, base, SortKey::Name)}
+                        {sort_heading(query, base, SortKey::Coach)}
                         {modules.iter().map(|module| view! {
                             <th scope="col" class="module-heading">{module.name.clone()}<span class="hint">{format!(" Term {}", module.term)}</span></th>
                         }).collect_view()}
                         {super::Slot::ALL.iter().map(|slot| view! { <th scope="col">{slot.label()}</th> }).collect_view()}
-                        <SortHeading data=data.clone() base=base.clone() sort=SortKey::HandedIn/>
-                        <SortHeading data=data.clone() base=base.clone() sort=SortKey::Earned/>
-                        <SortHeading data=data.clone() base=base.clone() sort=SortKey::Activity/>
-                        <SortHeading data=data.clone() base=base.clone() sort=SortKey::Risk/>
+                        {sort_heading(query, base, SortKey::HandedIn)}
+                        {sort_heading(query, base, SortKey::Earned)}
+                        {sort_heading(query, base, SortKey::Activity)}
+                        {sort_heading(query, base, SortKey::Risk)}
                     </tr>
                 </thead>
                 <tbody>
-                    {data.rows.iter().map(|row| view! { <MatrixRow row=row.clone() modules=modules.clone() base=base.clone()/> }).collect_view()}
+                    {rows.iter().map(|row| matrix_row(row, modules, base)).collect_view()}
                 </tbody>
             </table>
         </div>
     }
 }
 
-#[component]
-fn MatrixRow(row: FellowRow, modules: Vec<ModuleColumn>, base: String) -> impl IntoView {
+/// Renders one fellow's row of the matrix; every cell links to the fellow's page.
+fn matrix_row(row: &FellowRow, modules: &[ModuleColumn], base: &str) -> impl IntoView + use<> {
     let fellow = format!("{base}/fellows/{}", row.fellow_id);
+    let risks = if row.risks.is_empty() {
+        "None".to_owned()
+    } else {
+        row.risks
+            .iter()
+            .map(Risk::text)
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
     view! {
         <tr data-fellow=row.fellow_id.to_string()>
             <th scope="row"><a href=fellow.clone()>{row.name.clone()}</a></th>
             <td>{row.coach.clone().unwrap_or_else(|| "None".into())}</td>
-            {row.modules.iter().zip(&modules).map(|(cell, column)| {
+            {row.modules.iter().zip(modules).map(|(cell, column)| {
                 let short = if column.assignments > 0 {
-                    format!("{}/{}", cell.handed_in, column.assignments)
+                    format!("{}/{} {}", cell.handed_in, column.assignments, cell.workshop.symbol())
                 } else {
-                    "–".into()
+                    format!("– {}", cell.workshop.symbol())
                 };
                 view! {
                     <td class=format!("cell {}", cell.class(column))>
                         <a href=format!("{fellow}#module-{}", column.id)>
-                            <span aria-hidden="true">{short}" "{cell.workshop.symbol()}</span>
+                            <span aria-hidden="true">{short}</span>
                             <span class="visually-hidden">{format!("{}: {}", column.name, cell.text(column))}</span>
                         </a>
                     </td>
@@ -293,33 +335,32 @@ fn MatrixRow(row: FellowRow, modules: Vec<ModuleColumn>, base: String) -> impl I
             {row.credentials.iter().zip(super::Slot::ALL).map(|(cell, slot)| view! {
                 <td class=format!("cell {}", cell.class())>
                     <a href=format!("{fellow}#credential-{}", slot.key())>
-                        <span aria-hidden="true">{cell.symbol()}" "</span>{cell.text()}
+                        <span aria-hidden="true">{format!("{} ", cell.symbol())}</span>{cell.text()}
                     </a>
                 </td>
             }).collect_view()}
             <td class="number">{row.handed_in()}</td>
             <td class="number">{row.earned()}</td>
             <td>{row.activity_text()}</td>
-            <td>{if row.risks.is_empty() { "None".to_owned() } else { row.risks.iter().map(Risk::text).collect::<Vec<_>>().join("; ") }}</td>
+            <td>{risks}</td>
         </tr>
     }
 }
 
 #[component]
-fn Pager(data: CohortDashboard, base: String) -> impl IntoView {
-    (data.pages > 1).then(|| {
-        let query = data.query.clone();
+fn Pager(query: MatrixQuery, pages: usize, base: String) -> impl IntoView {
+    (pages > 1).then(|| {
+        let page = query.page;
         let link = move |page: usize| {
             let href = query.href(query.sort, query.descending);
             let separator = if href.is_empty() { '?' } else { '&' };
             format!("{base}{href}{separator}page={page}")
         };
-        let page = data.query.page;
         view! {
             <nav aria-label="Matrix pages" class="pager">
                 {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">"Previous page"</a> })}
-                <span>{format!("Page {page} of {}", data.pages)}</span>
-                {(page < data.pages).then(|| view! { <a href=link(page + 1) rel="next">"Next page"</a> })}
+                <span>{format!("Page {page} of {pages}")}</span>
+                {(page < pages).then(|| view! { <a href=link(page + 1) rel="next">"Next page"</a> })}
             </nav>
         }
     })
@@ -329,7 +370,14 @@ fn Pager(data: CohortDashboard, base: String) -> impl IntoView {
 fn AtRiskSection(data: CohortDashboard, base: String) -> impl IntoView {
     let message_error = posted_error::<MessageFellow>();
     let pair_error = posted_error::<PairCoach>();
-    let all_at_risk = format!("{base}?show=at-risk&sort=risk&order=desc");
+    let all_at_risk = format!(
+        "{base}{}",
+        MatrixQuery {
+            show: Show::AtRisk,
+            ..data.query.clone()
+        }
+        .href(SortKey::Risk, true)
+    );
     view! {
         <section aria-labelledby="at-risk-heading" class="panel">
             <h2 id="at-risk-heading">{format!("At risk ({})", data.at_risk_total)}</h2>
@@ -341,15 +389,15 @@ fn AtRiskSection(data: CohortDashboard, base: String) -> impl IntoView {
             {data.at_risk.is_empty().then(|| view! { <p class="placeholder">"No fellow is at risk."</p> })}
             {(!data.at_risk.is_empty()).then(|| view! {
                 <div class="table-scroll" tabindex="0" role="region" aria-labelledby="at-risk-heading">
-                    <table class="data-table">
+                    <table class="data-table at-risk-table">
                         <thead><tr><th scope="col">"Fellow"</th><th scope="col">"Reasons"</th><th scope="col">"Actions"</th></tr></thead>
                         <tbody>
                             {data.at_risk.iter().map(|row| view! {
                                 <tr>
                                     <th scope="row"><a href=format!("{base}/fellows/{}", row.fellow_id)>{row.name.clone()}</a></th>
                                     <td><ul class="plain-list">{row.risks.iter().map(|risk| view! { <li>{risk.text()}</li> }).collect_view()}</ul></td>
-                                    <td>
-                                        <FellowActions cohort_id=data.cohort_id fellow_id=row.fellow_id name=row.name.clone()
+                                    <td id=format!("fellow-{}-actions", row.fellow_id)>
+            <FellowActions cohort_id=data.cohort_id fellow_id=row.fellow_id name=row.name.clone()
                                             coach=row.coach.clone() coaches=data.coaches.clone() can_message=data.can_message
                                             message_error=message_error.clone()/>
                                     </td>
@@ -409,7 +457,8 @@ fn FellowActions(
                     <input type="hidden" name="fellow_id" value=fellow_text.clone()/>
                     <input type="hidden" name="back" value=back.clone()/>
                     <label for=id("coach") class="visually-hidden">{format!("Coach for {name}")}</label>
-                    <select id=id("coach") name="coach_id">
+                    <select id=id("coach") name="coach_id" required>
+                        <option value="" selected>"Choose a coach…"</option>
                         {coaches.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
                     </select>
                     <button type="submit" class="button-small">"Assign coach"</button>
@@ -428,17 +477,14 @@ pub fn FellowProgressPage() -> impl IntoView {
         .with_untracked(|params| params.get("fellow").and_then(|id| id.parse().ok()))
         .unwrap_or(0);
     let done = query_param("done").and_then(|code| done_message(&code));
-    let data = Resource::new(
-        move || (cohort_id, fellow_id),
-        |(cohort_id, fellow_id)| get_fellow_progress(cohort_id, fellow_id),
-    );
+    let data = get_fellow_progress(cohort_id, fellow_id);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match data.await {
                     Ok(data) => view! { <FellowProgressView data done/> }.into_any(),
                     Err(error) => view! {
-                        <Failed title="Fellow progress" error href=format!("/cohorts/{cohort_id}/dashboard") link="Back to the dashboard"/>
+                        <Failed title="Fellow progress" error cohort_id/>
                     }.into_any(),
                 }
             })}
@@ -474,8 +520,10 @@ fn FellowProgressView(data: FellowProgress, done: Option<&'static str>) -> impl 
             <h3>"Risks"</h3>
             {row.risks.is_empty().then(|| view! { <p class="placeholder">"None."</p> })}
             <ul>{row.risks.iter().map(|risk| view! { <li>{risk.text()}</li> }).collect_view()}</ul>
+            <div id=format!("fellow-{}-actions", row.fellow_id)>
             <FellowActions cohort_id=data.cohort_id fellow_id=row.fellow_id name=row.name.clone()
                 coach=row.coach.clone() coaches=data.coaches.clone() can_message=data.can_message message_error/>
+            </div>
         </section>
         <section aria-labelledby="credentials-heading" class="panel">
             <h2 id="credentials-heading">"Micro-credentials"</h2>
@@ -483,7 +531,9 @@ fn FellowProgressView(data: FellowProgress, done: Option<&'static str>) -> impl 
                 {data.slots.iter().map(|(slot, cell, _)| {
                     let detail = match cell {
                         CredentialCell::Started { attempts, not_yet, .. } => format!(
-                            "{attempts} attempts submitted, {not_yet} not-yet decisions."
+                            "{} submitted, {}.",
+                            count_of(usize::try_from(*attempts).unwrap_or(0), "attempt", "attempts"),
+                            count_of(*not_yet as usize, "not-yet decision", "not-yet decisions")
                         ),
                         _ => String::new(),
                     };
@@ -525,12 +575,12 @@ fn FellowProgressView(data: FellowProgress, done: Option<&'static str>) -> impl 
 
 #[component]
 pub fn ProgramDashboardPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_program_dashboard());
+    let data = get_program_dashboard();
     view! {
         <leptos_meta::Title text="Program dashboard"/>
         <h1>"Program dashboard"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match data.await {
                     Ok(data) => view! { <ProgramView data/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),

@@ -66,7 +66,7 @@ pub struct AttemptRow {
     pub decided_at: Option<DateTime<Utc>>,
     pub turnaround_days: Option<i32>,
     pub target_days: Option<i32>,
-    /// When a reviewer first saved a score for the attempt.
+    /// When the attempt's first review was assigned, which puts it in review.
     pub review_started_at: Option<DateTime<Utc>>,
 }
 
@@ -110,6 +110,8 @@ pub struct Snapshot {
     pub events: Vec<EventRow>,
     /// Fellows with their display names, by name.
     pub fellows: Vec<(i32, String)>,
+    /// When each fellow joined the cohort.
+    pub joined: Vec<(i32, DateTime<Utc>)>,
     pub coaches: Vec<(i32, String)>,
     /// (coach, fellow).
     pub pairs: Vec<(i32, i32)>,
@@ -229,6 +231,15 @@ pub async fn load(db: &impl ConnectionTrait, cohort_id: i32) -> Result<Option<Sn
         .collect();
 
     let fellows = members(db, cohort_id, Role::Fellow).await?;
+    let joined = cohort_memberships::Entity::find()
+        .select_only()
+        .column(cohort_memberships::Column::UserId)
+        .column(cohort_memberships::Column::CreatedAt)
+        .filter(cohort_memberships::Column::CohortId.eq(cohort_id))
+        .filter(cohort_memberships::Column::Role.eq(Role::Fellow.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
     let coaches = members(db, cohort_id, Role::Coach).await?;
     let pairs = coaching_pairs::Entity::find()
         .select_only()
@@ -345,6 +356,7 @@ pub async fn load(db: &impl ConnectionTrait, cohort_id: i32) -> Result<Option<Sn
         assignments,
         events,
         fellows,
+        joined,
         coaches,
         pairs,
         choices,
@@ -539,8 +551,7 @@ async fn attempts_of(
     let started: std::collections::HashMap<i32, DateTime<Utc>> = reviews::Entity::find()
         .select_only()
         .column(reviews::Column::SubmissionAttemptId)
-        .column_as(reviews::Column::SavedAt.min(), "started")
-        .filter(reviews::Column::SavedAt.is_not_null())
+        .column_as(reviews::Column::AssignedAt.min(), "started")
         .filter(reviews::Column::SubmissionAttemptId.in_subquery(ids(
             submission_attempts::Column::Id,
             submission_attempts::Entity,

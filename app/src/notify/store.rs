@@ -79,9 +79,39 @@ pub async fn notify(
             "{}\n\nOpen it in TLI Hub: {}{}\n\nChoose which notifications reach you by email at {}/inbox.\n",
             note.title, mail.public_url, note.link, mail.public_url
         );
-        crate::mail::send(db, mail.settings, &person.email, note.title, &body).await?;
+        crate::mail::send(
+            db,
+            mail.settings,
+            &person.email,
+            &subject_line(note.title),
+            &body,
+        )
+        .await?;
     }
     Ok(())
+}
+
+/// Maximum length of an email subject, in characters, before it is cut with an
+/// ellipsis.
+const SUBJECT_MAX_CHARS: usize = 150;
+
+/// Makes an email subject from a notification title: one line, line breaks and other
+/// control characters as spaces, and cut at `SUBJECT_MAX_CHARS` with an ellipsis. The
+/// body carries the whole title.
+pub fn subject_line(title: &str) -> String {
+    let line = title
+        .split(char::is_control)
+        .filter(|part| !part.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    if line.chars().count() > SUBJECT_MAX_CHARS {
+        let mut cut: String = line.chars().take(SUBJECT_MAX_CHARS - 1).collect();
+        cut.push('…');
+        cut
+    } else {
+        line
+    }
 }
 
 /// Counts the unread entries in `user_id`'s inbox.
@@ -239,4 +269,18 @@ pub async fn send_digests(
         run.listed += entries.len();
     }
     Ok(run)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_line_is_one_short_line() {
+        let subject = subject_line("Kim wrote: first line\n\nsecond\tline\u{0}");
+        assert_eq!(subject, "Kim wrote: first line second line");
+        let long = subject_line(&"word ".repeat(100));
+        assert_eq!(long.chars().count(), SUBJECT_MAX_CHARS);
+        assert!(long.ends_with('…'));
+    }
 }

@@ -125,7 +125,7 @@ pub async fn synthetic_cohort(app: &TestApp, name: &str, size: usize) -> Synthet
                 user_id: Set(*fellow),
                 cohort_id: Set(cohort),
                 role: Set(Role::Fellow.as_str().to_owned()),
-                created_at: Set(now),
+                created_at: Set(now - Duration::days(60)),
                 ..Default::default()
             })
             .collect(),
