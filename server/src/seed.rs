@@ -287,6 +287,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, String> {
             }
         }
         seed_choices(db, cohort_id, &framework).await?;
+        backdate_fellows(db, cohort_id).await?;
     }
     seed_reviews(db, cohort_ids[0]).await?;
     for cohort_id in &cohort_ids {
@@ -1114,5 +1115,37 @@ async fn seed_coaching(
             .map_err(failed)?;
         }
     }
+    Ok(())
+}
+
+/// Dates the demo fellows' memberships to the start of the cohort's first term, so
+/// that the dashboard counts the deadlines and workshops since then as theirs.
+async fn backdate_fellows(db: &DatabaseConnection, cohort_id: i32) -> Result<(), String> {
+    use app::entities::terms;
+    use sea_orm::sea_query::Expr;
+
+    let failed = |error: sea_orm::DbErr| error.to_string();
+    let Some(first) = terms::Entity::find()
+        .filter(terms::Column::CohortId.eq(cohort_id))
+        .filter(terms::Column::Position.eq(1))
+        .one(db)
+        .await
+        .map_err(failed)?
+    else {
+        return Ok(());
+    };
+    let start = first
+        .starts_on
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
+    cohort_memberships::Entity::update_many()
+        .col_expr(cohort_memberships::Column::CreatedAt, Expr::value(start))
+        .filter(cohort_memberships::Column::CohortId.eq(cohort_id))
+        .filter(cohort_memberships::Column::Role.eq(Role::Fellow.as_str()))
+        .filter(cohort_memberships::Column::CreatedAt.gt(start))
+        .exec(db)
+        .await
+        .map_err(failed)?;
     Ok(())
 }

@@ -11,13 +11,13 @@ use super::Chart;
 const COLOURS: [&str; 6] = [
     "#1f5fa8", "#b35c00", "#2e7d32", "#6a3d9a", "#b00020", "#5f6368",
 ];
-const LABEL_WIDTH: u32 = 190;
-const BAR_WIDTH: u32 = 360;
+const LABEL_WIDTH: u32 = 230;
+const BAR_WIDTH: u32 = 340;
 const ROW_HEIGHT: u32 = 26;
 const BAR_HEIGHT: u32 = 18;
 /// Maximum characters of a category label drawn in the chart. The table has the whole
 /// text.
-const LABEL_CHARS: usize = 26;
+const LABEL_CHARS: usize = 24;
 
 fn colour(series: usize) -> &'static str {
     COLOURS[series % COLOURS.len()]
