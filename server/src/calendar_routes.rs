@@ -1,6 +1,7 @@
 //! The personal calendar feed: `GET /calendar/feed/{TOKEN}.ics`. Calendar apps fetch
 //! it without a session, so the secret in the address is the only credential.
 
+use crate::http::plain_text;
 use app::context::AppState;
 use app::events::feed::{feed_for_token, token_of};
 use axum::extract::{Path, State};
@@ -11,18 +12,6 @@ use sha2::{Digest, Sha256};
 /// Calendar apps may keep a feed for five minutes, and shared caches may not keep it.
 const FEED_CACHE: &str = "private, max-age=300";
 
-fn plain(status: StatusCode, message: &'static str) -> Response {
-    (
-        status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        )],
-        message,
-    )
-        .into_response()
-}
-
 /// Serves the feed of the person whose secret ends the address, as
 /// `text/calendar`, with an ETag so that unchanged feeds cost a 304.
 pub async fn feed(
@@ -31,7 +20,7 @@ pub async fn feed(
     headers: HeaderMap,
 ) -> Response {
     let Some(token) = token_of(&file) else {
-        return plain(
+        return plain_text(
             StatusCode::NOT_FOUND,
             "This is not a TLI Hub calendar feed address: the last part should be a 64-character code followed by .ics. Copy the address again from the Calendar feed page in TLI Hub.\n",
         );
@@ -39,14 +28,14 @@ pub async fn feed(
     let body = match feed_for_token(&state.db, token, &state.public_url).await {
         Ok(Some(body)) => body,
         Ok(None) => {
-            return plain(
+            return plain_text(
                 StatusCode::NOT_FOUND,
                 "This calendar feed address is not valid: it was reset or never existed. Open the Calendar feed page in TLI Hub to get your current address, then subscribe to it in your calendar app.\n",
             );
         }
         Err(error) => {
             tracing::warn!(error = %error, "building a calendar feed failed");
-            return plain(
+            return plain_text(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The calendar feed is unavailable right now. Your calendar app will try again later.\n",
             );

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use crate::http::plain_text;
 use app::auth::{Action, Actor, authorize};
 use app::context::AppState;
 use app::dashboard::{
@@ -19,31 +20,21 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderValue, StatusCode, header};
 
-fn plain(status: StatusCode, message: String) -> Response {
-    (
-        status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        )],
-        message,
-    )
-        .into_response()
-}
-
 /// Explains a failed export in words. A signed-out visitor is redirected to sign in
 /// first.
-fn refused(error: &AppError, back: &str) -> Response {
+fn error_response(error: &AppError, back: &str) -> Response {
     match error {
         AppError::Unauthenticated => Redirect::to(&format!("/sign-in?next={back}")).into_response(),
-        AppError::Forbidden => plain(
+        AppError::Forbidden => plain_text(
             StatusCode::FORBIDDEN,
-            "You cannot export this dashboard: it belongs to the cohort's facilitators and coaches.\n".into(),
+            "You cannot export this dashboard: it belongs to the cohort's facilitators and coaches.\n",
         ),
-        AppError::NotFound(message) => plain(StatusCode::NOT_FOUND, format!("{message}\n")),
-        AppError::Invalid { message, .. } => plain(
+        AppError::NotFound(message) => plain_text(StatusCode::NOT_FOUND, format!("{message}\n")),
+        AppError::Invalid { message, .. } => plain_text(
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!("{message} The export uses the same filter as the dashboard; open the dashboard and use its download link.\n"),
+            format!(
+                "{message} The export uses the same filter as the dashboard; open the dashboard and use its download link.\n"
+            ),
         ),
         other => {
             tracing::error!(error = %other, "a dashboard export failed");
@@ -53,10 +44,9 @@ fn refused(error: &AppError, back: &str) -> Response {
 }
 
 fn unavailable() -> Response {
-    plain(
+    plain_text(
         StatusCode::SERVICE_UNAVAILABLE,
-        "The export could not be made right now. Nothing was changed; try again in a minute.\n"
-            .into(),
+        "The export could not be made right now. Nothing was changed; try again in a minute.\n",
     )
 }
 
@@ -124,13 +114,13 @@ pub async fn cohort_export(
         .map(|axum::Extension(actor)| actor)
         .unwrap_or_default();
     let Ok(cohort_id) = cohort.parse::<i32>() else {
-        return plain(StatusCode::NOT_FOUND, "There is no such cohort.\n".into());
+        return plain_text(StatusCode::NOT_FOUND, "There is no such cohort.\n");
     };
     let back = format!("/cohorts/{cohort_id}/dashboard");
     let Some(table) = table_of(&file) else {
-        return plain(
+        return plain_text(
             StatusCode::NOT_FOUND,
-            "There is no such export. The dashboard's download links name every table.\n".into(),
+            "There is no such export. The dashboard's download links name every table.\n",
         );
     };
     let filter = match app::dashboard::api::matrix_query(
@@ -142,12 +132,12 @@ pub async fn cohort_export(
         query_value(&query, "idle"),
     ) {
         Ok(filter) => filter,
-        Err(error) => return refused(&error, &back),
+        Err(error) => return error_response(&error, &back),
     };
     let (snapshot, scope, viewer) =
         match app::dashboard::api::scoped_snapshot(&state.db, &actor, cohort_id).await {
             Ok(found) => found,
-            Err(error) => return refused(&error, &back),
+            Err(error) => return error_response(&error, &back),
         };
     let now = chrono::Utc::now();
     let fellows = build::fellows_in_scope(&snapshot, scope, viewer);
@@ -164,7 +154,7 @@ pub async fn cohort_export(
             {
                 Some(chart) => chart.table(),
                 None => {
-                    return plain(
+                    return plain_text(
                         StatusCode::NOT_FOUND,
                         format!(
                             "The dashboard has no table called “{chart_key}”. Use the dashboard's download links.\n"
@@ -189,17 +179,17 @@ pub async fn program_export(
     match authorize(&actor, Action::ViewProgramDashboard) {
         Ok(()) => {}
         Err(AppError::Forbidden) => {
-            return plain(
+            return plain_text(
                 StatusCode::FORBIDDEN,
-                "The program dashboard and its exports are for administrators. Facilitators and coaches export from their cohort's dashboard.\n".into(),
+                "The program dashboard and its exports are for administrators. Facilitators and coaches export from their cohort's dashboard.\n",
             );
         }
-        Err(error) => return refused(&error, "/dashboard"),
+        Err(error) => return error_response(&error, "/dashboard"),
     }
     let Some(table) = table_of(&file) else {
-        return plain(
+        return plain_text(
             StatusCode::NOT_FOUND,
-            "There is no such export. The dashboard's download links name every table.\n".into(),
+            "There is no such export. The dashboard's download links name every table.\n",
         );
     };
     let snapshot = match store::load_program(&state.db).await {
@@ -219,7 +209,7 @@ pub async fn program_export(
     {
         chart.table()
     } else {
-        return plain(
+        return plain_text(
             StatusCode::NOT_FOUND,
             format!(
                 "The program dashboard has no table called “{table}”. Use its download links.\n"

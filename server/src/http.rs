@@ -183,6 +183,20 @@ fn record_response(response: &Response, latency: Duration, span: &Span) {
     }
 }
 
+/// Returns a plain-text response, for routes outside the pages that explain a failure
+/// in words.
+pub fn plain_text(status: StatusCode, message: impl Into<Body>) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )],
+        message.into(),
+    )
+        .into_response()
+}
+
 /// Responds with 200 while the process is up and serving.
 async fn healthz() -> &'static str {
     "ok"

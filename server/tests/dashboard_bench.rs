@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use app::dashboard::{Chart, CohortDashboard, MatrixQuery, Risk, Scope, Slot, build, store};
 use app::program::framework_store::{self, DEFAULT_TEMPLATE};
 use common::synthetic::synthetic_cohort;
-use common::{Backend, TestApp};
+use common::{Backend, TestApp, percentile};
 
 /// Requests timed per route and size.
 const SAMPLES: usize = 30;
@@ -212,11 +212,6 @@ async fn serve_hand_render(db: sea_orm::DatabaseConnection) -> String {
         axum::serve(listener, router).await.unwrap();
     });
     format!("http://{address}")
-}
-
-fn percentile(sorted: &[Duration], share: f64) -> Duration {
-    let index = ((sorted.len() as f64 * share).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[index]
 }
 
 fn millis(duration: Duration) -> f64 {

@@ -118,11 +118,11 @@ async fn matrix_filters_sorts_and_explains_risks(backend: Backend) {
 
     // Filters, search and order come from the address, so they work without script.
     let (_, at_risk) = page(&facilitator, &app, &format!("{base}?show=at-risk")).await;
-    let kept = matrix_names(&at_risk);
-    assert!(kept.contains(&name(0)));
-    assert!(kept.contains(&name(3)));
-    assert!(kept.contains(&name(4)));
-    assert!(!kept.contains(&name(1)));
+    let at_risk_rows = matrix_names(&at_risk);
+    assert!(at_risk_rows.contains(&name(0)));
+    assert!(at_risk_rows.contains(&name(3)));
+    assert!(at_risk_rows.contains(&name(4)));
+    assert!(!at_risk_rows.contains(&name(1)));
     let (_, searched) = page(&facilitator, &app, &format!("{base}?q=fellow+0007")).await;
     assert_eq!(matrix_names(&searched), vec![name(7)]);
     let (_, no_coach) = page(&facilitator, &app, &format!("{base}?show=no-coach")).await;
@@ -261,7 +261,7 @@ async fn csv_exports_match_the_filtered_matrix(backend: Backend) {
 
     let filter = "?show=at-risk&sort=risk&order=desc";
     let (_, html) = page(&facilitator, &app, &format!("{base}{filter}")).await;
-    let shown = matrix_names(&html);
+    let page_rows = matrix_names(&html);
     assert!(html.contains(&format!(
         "{base}/matrix.csv{}",
         filter.replace('&', "&amp;")
@@ -286,7 +286,10 @@ async fn csv_exports_match_the_filtered_matrix(backend: Backend) {
     assert_eq!(rows[0][0], "Fellow");
     assert_eq!(rows[0].last().unwrap(), "Risks");
     let exported: Vec<String> = rows[1..].iter().map(|row| row[0].clone()).collect();
-    assert_eq!(exported, shown, "the export holds the rows the page shows");
+    assert_eq!(
+        exported, page_rows,
+        "the export contains the rows on the page"
+    );
 
     let (_, everyone) = page(&facilitator, &app, &format!("{base}/matrix.csv")).await;
     let everyone = parse_csv(&everyone);

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use app::auth::Role;
 use app::entities::{microcredentials, reviews, submission_attempts, submissions, users};
 use app::program::framework_store::{self, DEFAULT_TEMPLATE};
-use common::{Backend, TestApp};
+use common::{Backend, TestApp, percentile};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
@@ -249,11 +249,6 @@ async fn arrange(backend: Backend, count: usize) -> World {
         lead,
         open_review,
     }
-}
-
-fn percentile(sorted: &[Duration], share: f64) -> Duration {
-    let index = ((sorted.len() as f64 * share).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[index]
 }
 
 fn millis(duration: Duration) -> String {

@@ -541,9 +541,9 @@ async fn fixed_statement_counts_both_databases() {
     dashboards_use_fixed_statement_counts(Backend::Postgres).await;
 }
 
-/// Every dashboard request runs the same number of statements for cohorts of 30, 300
-/// and 3,000 fellows: the pages, the fellow page, the CSV exports, the live counts and
-/// the program view, which covers all the cohorts created so far.
+/// Checks that every dashboard request runs the same number of statements for cohorts
+/// of 30, 300 and 3,000 fellows: the pages, the fellow page, the CSV exports, the live
+/// counts and the program view, which covers all the cohorts created so far.
 async fn dashboards_use_fixed_statement_counts(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let file = framework_store::parse_file(DEFAULT_TEMPLATE).unwrap();

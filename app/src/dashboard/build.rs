@@ -549,14 +549,14 @@ fn choice_chart(choices: &[&ChoiceRow], competencies: &[(i32, String)]) -> Chart
     };
     let summary = match ordered.first() {
         Some((_, values)) => {
-            let most = values.iter().sum::<u32>();
+            let top_count = values.iter().sum::<u32>();
             let leaders: Vec<String> = ordered
                 .iter()
-                .filter(|(_, values)| values.iter().sum::<u32>() == most)
+                .filter(|(_, values)| values.iter().sum::<u32>() == top_count)
                 .map(|(id, _)| name(*id))
                 .collect();
             let chosen = count_of(choices.len(), "fellow has", "fellows have");
-            let by = count_of(most as usize, "fellow", "fellows");
+            let by = count_of(top_count as usize, "fellow", "fellows");
             match leaders.as_slice() {
                 [only] => {
                     format!("{chosen} chosen competencies; the most chosen is {only}, by {by}.")

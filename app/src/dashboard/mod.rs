@@ -304,10 +304,10 @@ impl FellowRow {
         }
     }
 
-    fn has_state(&self, wanted: &[SubmissionState]) -> bool {
+    fn has_state(&self, states: &[SubmissionState]) -> bool {
         self.credentials
             .iter()
-            .any(|cell| cell.state().is_some_and(|state| wanted.contains(&state)))
+            .any(|cell| cell.state().is_some_and(|state| states.contains(&state)))
     }
 }
 
@@ -552,7 +552,7 @@ impl MatrixQuery {
     /// in either order, so that pages never overlap.
     pub fn apply(&self, rows: Vec<FellowRow>) -> Vec<FellowRow> {
         let needle = self.search.to_lowercase();
-        let mut kept: Vec<FellowRow> = rows
+        let mut matching: Vec<FellowRow> = rows
             .into_iter()
             .filter(|row| {
                 needle.is_empty()
@@ -570,7 +570,7 @@ impl MatrixQuery {
                 .cmp(&b.name.to_lowercase())
                 .then(a.fellow_id.cmp(&b.fellow_id))
         };
-        kept.sort_by(|a, b| {
+        matching.sort_by(|a, b| {
             let primary = match self.sort {
                 SortKey::Name => by_name(a, b),
                 SortKey::Coach => a.coach.cmp(&b.coach),
@@ -590,7 +590,7 @@ impl MatrixQuery {
             };
             primary.then_with(|| by_name(a, b))
         });
-        kept
+        matching
     }
 }
 

@@ -131,10 +131,12 @@ fn CohortDashboardView(mut data: CohortDashboard, done: Option<&'static str>) ->
             count_of(total, "fellow", "fellows")
         ),
     };
+
     let tag = data.counts.tag();
     let range = matrix_range(&data);
     let query = data.query.clone();
     let csv_query = query.href(query.sort, query.descending);
+
     let charts = std::mem::take(&mut data.charts);
     let rows = std::mem::take(&mut data.rows);
     let modules = std::mem::take(&mut data.modules);

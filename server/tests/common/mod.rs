@@ -499,6 +499,13 @@ async fn test_password_hash() -> String {
     .clone()
 }
 
+/// Returns the nearest-rank percentile `share` (0 to 1) of sorted latencies, for the
+/// benchmarks.
+pub fn percentile(sorted: &[std::time::Duration], share: f64) -> std::time::Duration {
+    let index = ((sorted.len() as f64 * share).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index]
+}
+
 /// Returns a client that keeps cookies and does not follow redirects.
 pub fn cookie_client() -> reqwest::Client {
     reqwest::Client::builder()
