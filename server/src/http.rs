@@ -3,6 +3,7 @@
 
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use app::context::AppState;
@@ -18,7 +19,7 @@ use futures_util::FutureExt;
 use http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use leptos::nonce::provide_nonce;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -48,9 +49,20 @@ const PUBLIC_CACHE: &str = "public, max-age=86400";
 /// (a cheap 304 when unchanged) before each use.
 const PKG_CACHE: &str = "no-cache";
 
+/// The application's routes, generated once per process.
+///
+/// NOTE: generating the list renders the app with resource loading switched off for
+/// the whole process, and a resource first polled meanwhile, by a request to another
+/// router in the same process, never finishes. Generating it once, before any router
+/// can serve, keeps that window closed.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the full router around `state`.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     let provide_state = move || {
         provide_context(context_state.clone());

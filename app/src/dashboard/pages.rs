@@ -54,11 +54,6 @@ pub fn CohortDashboardPage() -> impl IntoView {
     // another thread where the router's context is not available.
     let filter = ["q", "show", "sort", "order", "page", "idle"].map(param);
     let [q, show, sort, order, page, idle] = filter;
-    // NOTE: the dashboard pages await their server function in `Suspend` rather than
-    // through a `Resource`. With a `Resource`, about one test run in eight had a page
-    // request that never finished under concurrent load. The cause in the reactive
-    // runtime was not found. These pages are not islands, so no browser code reads a
-    // resource's value.
     let data = get_cohort_dashboard(cohort_id, q, show, sort, order, page, idle);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
