@@ -46,9 +46,11 @@ pub const EVENT_CANCELLED: &str = "event_cancelled";
 pub const ATTENDANCE_RECORDED: &str = "attendance_recorded";
 pub const CALENDAR_FEED_RESET: &str = "calendar_feed_reset";
 pub const MESSAGE_SENT: &str = "message_sent";
+pub const CREDENTIAL_REVOKED: &str = "credential_revoked";
+pub const SIGNING_KEY_ROTATED: &str = "signing_key_rotated";
 
 /// Every action, for the audit log's filter.
-pub const ALL_ACTIONS: [&str; 46] = [
+pub const ALL_ACTIONS: [&str; 48] = [
     SIGN_IN,
     SIGN_IN_FAILED,
     SIGN_IN_THROTTLED,
@@ -95,4 +97,6 @@ pub const ALL_ACTIONS: [&str; 46] = [
     ATTENDANCE_RECORDED,
     CALENDAR_FEED_RESET,
     MESSAGE_SENT,
+    CREDENTIAL_REVOKED,
+    SIGNING_KEY_ROTATED,
 ];

@@ -29,6 +29,8 @@ pub struct AppState {
     pub upload_limits: crate::portfolio::UploadLimits,
     /// Checks fellows' links before they submit.
     pub link_checker: crate::portfolio::link_check::LinkChecker,
+    /// The keys that sign credentials.
+    pub keys: crate::credentials::keys::KeyRing,
 }
 
 impl FromRef<AppState> for LeptosOptions {

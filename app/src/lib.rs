@@ -8,6 +8,7 @@ pub mod audit_actions;
 pub mod auth;
 pub mod coaching;
 pub mod cohorts;
+pub mod credentials;
 pub mod dashboard;
 pub mod discussions;
 pub mod error;
@@ -131,6 +132,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cohorts/:id/coaching") view=coaching::pages::PairsPage ssr=SsrMode::Async/>
                     <Route path=path!("/inbox") view=notify::pages::InboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=dashboard::pages::ProgramDashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/credentials") view=credentials::pages::MyCredentialsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/credentials/:id") view=credentials::pages::CredentialPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify") view=credentials::pages::VerifierPage ssr=SsrMode::Async/>
                     <Route path=path!("/cohorts/:id/dashboard") view=dashboard::pages::CohortDashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/cohorts/:id/dashboard/fellows/:fellow") view=dashboard::pages::FellowProgressPage ssr=SsrMode::Async/>
                 </Routes>

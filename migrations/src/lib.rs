@@ -10,6 +10,7 @@ mod m20261204_000004_program_structure;
 mod m20261205_000005_portfolio;
 mod m20261206_000006_reviews;
 mod m20261207_000007_modules;
+mod m20261208_000008_credentials;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000005_portfolio::Migration),
             Box::new(m20261206_000006_reviews::Migration),
             Box::new(m20261207_000007_modules::Migration),
+            Box::new(m20261208_000008_credentials::Migration),
         ]
     }
 }

@@ -66,6 +66,8 @@ pub enum LogFormat {
 pub struct Config {
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
+    /// Where the private keys that sign credentials are kept.
+    pub keys_dir: PathBuf,
     pub database: DatabaseUrl,
     pub site_dir: PathBuf,
     pub log_filter: String,
@@ -119,6 +121,7 @@ impl Config {
         };
 
         let data_dir = PathBuf::from(get("TLI_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let keys_dir = get("TLI_KEYS_DIR").map_or_else(|| data_dir.join("keys"), PathBuf::from);
 
         let database = match get("DATABASE_URL") {
             None => DatabaseUrl::Sqlite(data_dir.join("tli-hub.db")),
@@ -267,6 +270,7 @@ impl Config {
         Ok(Config {
             bind,
             data_dir,
+            keys_dir,
             database,
             site_dir,
             log_filter,

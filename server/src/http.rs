@@ -117,6 +117,33 @@ pub fn router(state: AppState) -> Router {
             "/dashboard/{file}",
             get(crate::dashboard_routes::program_export),
         )
+        .route(
+            "/credentials/{id}/credential.json",
+            get(crate::credential_routes::credential_json),
+        )
+        .route(
+            "/credentials/{id}/badge.png",
+            get(crate::credential_routes::badge),
+        )
+        .route(
+            "/issuers/{program}",
+            get(crate::credential_routes::issuer_profile),
+        )
+        .route(
+            "/issuers/{program}/status/{list}",
+            get(crate::credential_routes::status),
+        )
+        .route(
+            app::credentials::pages::VERIFY_ACTION,
+            axum::routing::post(crate::credential_routes::verify_form)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/verify.json",
+            axum::routing::post(crate::credential_routes::verify_json).layer(
+                axum::extract::DefaultBodyLimit::max(crate::credential_routes::JSON_BODY_LIMIT),
+            ),
+        )
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -134,6 +161,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             identify_caller,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::credential_routes::negotiate,
         ))
         .layer(middleware::from_fn(crate::form_echo::keep_posted_form))
         .layer(sessions)

@@ -5,6 +5,7 @@ pub mod admin_commands;
 pub mod auth_layer;
 pub mod calendar_routes;
 pub mod config;
+pub mod credential_routes;
 pub mod dashboard_routes;
 pub mod db;
 pub mod error_pages;
@@ -74,6 +75,7 @@ pub fn app_state(
             quota_bytes: config.quota_mb * 1024 * 1024,
         },
         link_checker: Default::default(),
+        keys: app::credentials::keys::KeyRing::new(&config.keys_dir),
     })
 }
 
@@ -150,6 +152,24 @@ pub fn spawn_session_cleanup(db: DatabaseConnection) {
             interval.tick().await;
             if let Err(error) = store.delete_expired().await {
                 tracing::warn!(error = %error, "deleting expired sessions failed");
+            }
+        }
+    });
+}
+
+/// Signs credentials that are still pending every minute, for as long as the server
+/// runs: those whose signing failed when they were earned, and those released by work
+/// outside a request.
+pub fn spawn_credential_issuing(state: AppState) {
+    tokio::spawn(async move {
+        let issuer = app::credentials::store::Issuer::of(&state);
+        let mut interval = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            interval.tick().await;
+            match app::credentials::store::issue_pending(&state.db, &issuer).await {
+                Ok(issued) if issued > 0 => tracing::info!(issued, "credentials issued"),
+                Ok(_) => {}
+                Err(error) => tracing::warn!(error = %error, "issuing credentials failed"),
             }
         }
     });

@@ -66,6 +66,9 @@ enum Command {
     /// Send the daily notification digests that are due now, then exit. The server
     /// also does this every 15 minutes.
     SendDigests,
+    /// Create a new key for signing credentials and retire the current one. Retired
+    /// keys stay published, so everything they signed still verifies.
+    RotateSigningKey,
 }
 
 fn main() -> ExitCode {
@@ -192,6 +195,33 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::RotateSigningKey => {
+            let state = server::app_state(&config, connection, config.bind)?;
+            let key = state
+                .keys
+                .rotate(&state.db)
+                .await
+                .map_err(|error| format!("rotating the signing key failed: {error}"))?;
+            app::audit::record_from(
+                &state.db,
+                app::audit::AuditEvent {
+                    actor_user_id: None,
+                    action: app::audit_actions::SIGNING_KEY_ROTATED,
+                    subject: format!("signing key {}", key.multibase),
+                    details: "rotated from the command line".into(),
+                },
+                None,
+            )
+            .await
+            .map_err(|error| {
+                format!("the key was rotated, but the audit log could not record it: {error}")
+            })?;
+            println!(
+                "Credentials are now signed with {}. Earlier keys stay published for verification.",
+                key.multibase
+            );
+            Ok(())
+        }
         Command::Serve => {
             let shutdown = server::shutdown_signal();
             let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|error| {
@@ -208,7 +238,13 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 );
             }
             let state = server::app_state(&config, connection, addr)?;
+            let key =
+                state.keys.ensure(&state.db).await.map_err(|error| {
+                    format!("the credential signing key cannot be used: {error}")
+                })?;
+            tracing::info!(key = %key.multibase, "credentials are signed with this key");
             server::spawn_session_cleanup(state.db.clone());
+            server::spawn_credential_issuing(state.clone());
             server::spawn_digests(state.clone());
             tracing::info!(
                 url = %format!("http://{addr}"),

@@ -910,6 +910,54 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "GET",
+        path: "/api/credentials/get",
+        input: "public_id=CREDENTIAL",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/credentials/mine",
+        input: "",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/credentials/report",
+        input: "",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/credentials/choices",
+        input: "public_id=CREDENTIAL&recipient=email",
+        allowed: Allowed::Only(&[Persona::Fellow]),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/credentials/revoke",
+        input: "public_id=CREDENTIAL&reason=Copied+work",
+        allowed: Allowed::Only(&[Persona::Admin, Persona::Facilitator]),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/credentials/{id}",
+        input: "",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/credentials",
+        input: "",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/verify",
+        input: "",
+        allowed: Allowed::Everyone,
+    },
+    Endpoint {
+        method: "GET",
         path: "/cohorts/{id}/dashboard",
         input: "",
         allowed: Allowed::Only(COHORT_STAFF),
@@ -1259,6 +1307,8 @@ struct ModuleFixtures {
     assignment: i32,
     response: i32,
     session: i32,
+    /// The public id of a credential the fellow earned, still waiting to be signed.
+    credential: String,
 }
 
 impl ModuleFixtures {
@@ -1337,11 +1387,30 @@ async fn module_fixtures(app: &TestApp, cohort: i32, module: i32, fellow: i32) -
     .await
     .unwrap()
     .id;
+    let credential = {
+        use sea_orm::ActiveModelTrait;
+        let now = chrono::Utc::now();
+        app::entities::credentials::ActiveModel {
+            public_id: sea_orm::ActiveValue::Set("0123456789abcdef0123456789abcdef".into()),
+            kind: sea_orm::ActiveValue::Set("microcredential".into()),
+            fellow_user_id: sea_orm::ActiveValue::Set(fellow),
+            cohort_id: sea_orm::ActiveValue::Set(cohort),
+            earned_at: sea_orm::ActiveValue::Set(now),
+            public_evidence: sea_orm::ActiveValue::Set("[]".into()),
+            created_at: sea_orm::ActiveValue::Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap()
+        .public_id
+    };
     ModuleFixtures {
         material,
         assignment,
         response,
         session,
+        credential,
     }
 }
 
@@ -1453,7 +1522,8 @@ async fn authorization_table_covers_every_endpoint(backend: Backend) {
                 0
             };
             let substitute = |text: &str| {
-                text.replace("FRESH_MODULE", &fresh_module.to_string())
+                text.replace("CREDENTIAL", &fixtures.credential)
+                    .replace("FRESH_MODULE", &fresh_module.to_string())
                     .replace("FRESH_ASSIGNMENT", &fresh_assignment.to_string())
                     .replace(
                         "/assignments/{id}",

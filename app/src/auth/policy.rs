@@ -73,6 +73,8 @@ pub enum Action {
     MessageFellows(i32),
     /// See the program dashboard across cohorts.
     ViewProgramDashboard,
+    /// Revoke a credential earned in a cohort, with a reason.
+    RevokeCredentials(i32),
 }
 
 /// Returns `Ok` when `actor` may perform `action`. Anonymous callers get
@@ -128,6 +130,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), AppError> {
             user.has_role_in(cohort_id, Role::Facilitator)
                 || user.has_role_in(cohort_id, Role::Coach)
         }
+        Action::RevokeCredentials(cohort_id) => user.has_role_in(cohort_id, Role::Facilitator),
         Action::CreateCohort
         | Action::ManageUsers
         | Action::ViewAuditLog

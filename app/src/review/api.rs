@@ -932,6 +932,12 @@ pub async fn finalize_review(review_id: i32, version: i32) -> Result<(), AppErro
     let notifier = super::store::Notifier::of(&state);
     match finalize(&db, &notifier, review_id, version).await {
         Ok(outcome) => {
+            if let super::store::Finalized::Released { earned: true } = outcome {
+                let issuer = crate::credentials::store::Issuer::of(&state);
+                if let Err(error) = crate::credentials::store::issue_pending(&db, &issuer).await {
+                    tracing::error!(error = %error, "issuing a credential failed; the background pass retries");
+                }
+            }
             server::audit(
                 &db,
                 &user,

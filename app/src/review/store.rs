@@ -997,6 +997,9 @@ async fn release(
     } else {
         SubmissionState::NotYet
     };
+    if earned {
+        crate::credentials::store::record_earned(db, attempt, now).await?;
+    }
     submission_attempts::Entity::update_many()
         .col_expr(
             submission_attempts::Column::Outcome,

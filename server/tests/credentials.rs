@@ -1,0 +1,594 @@
+//! Open Badges credentials on SQLite and PostgreSQL. A decision that earns a
+//! micro-credential issues a signed credential that validates against the official
+//! schema, and the JSON, the baked badge and the verifier agree. Each kind of bad
+//! input fails with its own reason. Revocation reaches the verifier and the status
+//! list, and keys rotate without breaking what the old key signed.
+
+mod common;
+
+use app::auth::Role;
+use app::credentials::keys::KeyRing;
+use app::credentials::{baking, proof, schema, status};
+use app::entities::{credentials, microcredentials};
+use app::portfolio::evidence_store::{self, NewEvidence};
+use app::portfolio::{DraftContent, EvidenceKind, submission_store};
+use app::program::framework_store::{self, DEFAULT_TEMPLATE};
+use app::review::store as review_store;
+use common::{Backend, TestApp, post_form_as};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+on_both_backends!(
+    earned_credential_verifies_until_revoked,
+    bad_credentials_fail_with_their_own_reasons,
+    fellow_choices_reissue_and_keys_rotate,
+);
+
+const FELLOW: &str = "fellow@district.example";
+const REVIEWER: &str = "reviewer@example.org";
+const FACILITATOR: &str = "facilitator@example.org";
+const OTHER_FACILITATOR: &str = "elsewhere@example.org";
+
+struct World {
+    app: TestApp,
+    cohort: i32,
+    evidence: i32,
+    credential: credentials::Model,
+}
+
+/// Arranges a fellow with a piece of evidence who earns the communication
+/// micro-credential. The reviewer finalizes through the server, which issues it.
+async fn arrange(backend: Backend) -> World {
+    let app = TestApp::spawn(backend).await;
+    let file = framework_store::parse_file(DEFAULT_TEMPLATE).expect("the template is valid");
+    framework_store::import(&app.db, &file, None)
+        .await
+        .expect("import the template");
+    let cohort = app.create_cohort("Fellows").await;
+    let staff = app.create_cohort("Reviewers").await;
+    let other = app.create_cohort("Elsewhere").await;
+    let fellow = app
+        .create_user(FELLOW, false, &[(cohort, Role::Fellow)])
+        .await;
+    let reviewer = app
+        .create_user(REVIEWER, false, &[(staff, Role::Reviewer)])
+        .await;
+    let facilitator = app
+        .create_user(
+            FACILITATOR,
+            false,
+            &[(cohort, Role::Facilitator), (staff, Role::Facilitator)],
+        )
+        .await;
+    app.create_user(OTHER_FACILITATOR, false, &[(other, Role::Facilitator)])
+        .await;
+    let microcredential = microcredentials::Entity::find()
+        .filter(microcredentials::Column::Key.eq("communication"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the template has a communication micro-credential");
+    let evidence = evidence_store::insert(
+        &app.db,
+        NewEvidence {
+            owner: fellow,
+            kind: EvidenceKind::Link,
+            title: "Family newsletter plan".into(),
+            description: "The plan our team wrote for families.".into(),
+            file: None,
+            url: Some("https://example.org/newsletter".into()),
+            body: None,
+        },
+    )
+    .await
+    .unwrap();
+
+    let db = &app.db;
+    let submission = submission_store::open(db, cohort, fellow, microcredential.id)
+        .await
+        .unwrap();
+    let content = DraftContent {
+        answers: vec!["We planned the message together.".into()],
+        artifacts: vec![Some(evidence.id)],
+        reflection: "I learned to name my audience.".into(),
+        dismissed: vec![],
+    };
+    let version =
+        match submission_store::save_draft(db, submission.id, submission.draft_version, &content)
+            .await
+            .unwrap()
+        {
+            submission_store::Saved::Stored { version, .. } => version,
+            other => panic!("the draft did not save: {other:?}"),
+        };
+    let attempt = submission_store::submit(db, submission.id, version, chrono::Utc::now())
+        .await
+        .unwrap()
+        .expect("the draft submits")
+        .attempt;
+    let review = review_store::assign(db, attempt.id, reviewer, facilitator)
+        .await
+        .unwrap();
+    let definition = review_store::definition_of(db, attempt.microcredential_version_id)
+        .await
+        .unwrap();
+    let mut fields = serde_json::Map::new();
+    for (part, index, key) in app::review::content::criteria(&definition.rubric) {
+        let passing = part.criteria(&definition.rubric)[index]
+            .passing_level
+            .clone();
+        fields.insert(format!("level_{key}"), json!(passing));
+    }
+    let client = app.signed_in_client(REVIEWER).await;
+    let saved = client
+        .post(app.url("/api/reviews/save"))
+        .header("sec-fetch-site", "same-origin")
+        .json(&json!({"review_id": review.id, "base_version": 1, "fields": fields}))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        saved.status().is_success(),
+        "{}",
+        saved.text().await.unwrap()
+    );
+    let finalized = post_form_as(
+        &client,
+        &app.url("/api/reviews/finalize"),
+        &[("review_id", &review.id.to_string()), ("version", "2")],
+    )
+    .await;
+    assert_accepted(finalized).await;
+    let credential = credentials::Entity::find()
+        .filter(credentials::Column::AttemptId.eq(attempt.id))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("earning records a credential");
+    World {
+        app,
+        cohort,
+        evidence: evidence.id,
+        credential,
+    }
+}
+
+/// Checks that a form post was accepted: a redirect or a success.
+async fn assert_accepted(response: reqwest::Response) {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert!(
+        status.is_redirection() || status.is_success(),
+        "{status}: {text}"
+    );
+}
+
+fn document_of(credential: &credentials::Model) -> Value {
+    let text = credential
+        .document
+        .as_deref()
+        .expect("the credential was signed at once");
+    serde_json::from_str(text).unwrap()
+}
+
+async fn reload(world: &World) -> credentials::Model {
+    credentials::Entity::find_by_id(world.credential.id)
+        .one(&world.app.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn assert_schema_valid(document: &Value) {
+    let problems = schema::problems(document, 20);
+    assert!(
+        problems.is_empty(),
+        "schema problems: {problems:?}\n{document:#}"
+    );
+}
+
+/// Posts `body` to the JSON verifier and returns the status and the report.
+async fn verify(app: &TestApp, body: Vec<u8>) -> (u16, Value) {
+    let response = app
+        .client
+        .post(app.url("/verify.json"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+/// The reason the report's `check` step failed, or a panic naming the report.
+fn failure(report: &Value, check: &str) -> String {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry[0] == check)
+        .and_then(|entry| entry[1]["Failed"].as_str())
+        .unwrap_or_else(|| panic!("{check} did not fail: {report:#}"))
+        .to_owned()
+}
+
+/// Verifies `document` and checks that step `check` failed with a reason that
+/// contains `expected`. Returns the report.
+async fn assert_fails(app: &TestApp, document: &Value, check: &str, expected: &str) -> Value {
+    let (status, report) = verify(app, document.to_string().into_bytes()).await;
+    assert_eq!(status, 422, "{report:#}");
+    let reason = failure(&report, check);
+    assert!(reason.contains(expected), "{check}: {reason}");
+    report
+}
+
+fn key_ring(app: &TestApp) -> KeyRing {
+    KeyRing::new(app.database.dir().join("data").join("keys"))
+}
+
+async fn earned_credential_verifies_until_revoked(backend: Backend) {
+    let world = arrange(backend).await;
+    let app = &world.app;
+    let document = document_of(&world.credential);
+    assert_schema_valid(&document);
+    let subject = &document["credentialSubject"];
+    assert_eq!(subject["achievement"]["achievementType"], "MicroCredential");
+    assert_eq!(subject["identifier"][0]["identityType"], "emailAddress");
+    let salt = subject["identifier"][0]["salt"].as_str().unwrap();
+    assert_eq!(
+        subject["identifier"][0]["identityHash"],
+        app::credentials::document::email_hash(FELLOW, salt)
+    );
+    let results = subject["result"].as_array().unwrap();
+    assert_eq!(
+        results.len(),
+        subject["achievement"]["resultDescription"]
+            .as_array()
+            .unwrap()
+            .len()
+    );
+    assert!(
+        document.get("evidence").is_none(),
+        "evidence is private until the fellow shares it"
+    );
+
+    // The JSON, by its own address and by content negotiation, is the stored document.
+    let public_id = &world.credential.public_id;
+    let by_file: Value = app
+        .get(&format!("/credentials/{public_id}/credential.json"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_file, document);
+    let negotiated = app
+        .client
+        .get(app.url(&format!("/credentials/{public_id}")))
+        .header("accept", "application/vc+ld+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        negotiated.headers()["content-type"],
+        "application/vc+ld+json"
+    );
+    assert_eq!(negotiated.json::<Value>().await.unwrap(), document);
+    let page = app
+        .get(&format!("/credentials/{public_id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Issued") && page.contains("linkedin.com/profile/add"),
+        "{page}"
+    );
+
+    // The badge carries the same credential, and both verify.
+    let badge = app
+        .get(&format!("/credentials/{public_id}/badge.png"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(&baking::unbake(&badge).unwrap()).unwrap(),
+        document
+    );
+    let (status, report) = verify(app, document.to_string().into_bytes()).await;
+    assert_eq!(status, 200, "{report:#}");
+    let (status, report) = verify(app, badge.to_vec()).await;
+    assert_eq!(status, 200, "{report:#}");
+
+    // The issuer profile publishes the key the proof names.
+    let issuer = document["issuer"]["id"].as_str().unwrap();
+    let profile: Value = app
+        .get(issuer.strip_prefix(&app.base_url).unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let method = document["proof"][0]["verificationMethod"].as_str().unwrap();
+    assert_eq!(profile["verificationMethod"][0]["id"], method);
+
+    // Only the cohort's facilitators may revoke, and only with a reason.
+    let outsider = app.signed_in_client(OTHER_FACILITATOR).await;
+    let fellow = app.signed_in_client(FELLOW).await;
+    for client in [&outsider, &fellow] {
+        let response = post_form_as(
+            client,
+            &app.url("/api/credentials/revoke"),
+            &[("public_id", public_id), ("reason", "Plagiarized")],
+        )
+        .await;
+        assert_eq!(response.status(), 403);
+    }
+    let facilitator = app.signed_in_client(FACILITATOR).await;
+    let response = post_form_as(
+        &facilitator,
+        &app.url("/api/credentials/revoke"),
+        &[("public_id", public_id), ("reason", "  ")],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    assert!(reload(&world).await.revoked_at.is_none());
+    let response = post_form_as(
+        &facilitator,
+        &app.url("/api/credentials/revoke"),
+        &[
+            ("public_id", public_id),
+            ("reason", "The artifact was copied from another district."),
+        ],
+    )
+    .await;
+    assert_accepted(response).await;
+
+    let (status, report) = verify(app, badge.to_vec()).await;
+    assert_eq!(status, 422);
+    assert!(
+        failure(&report, "Status").contains("copied from another district"),
+        "{report:#}"
+    );
+
+    // The status list has this credential's bit set and is signed by the same key.
+    let entry = &document["credentialStatus"];
+    let list_url = entry["statusListCredential"].as_str().unwrap();
+    let list = app
+        .get(list_url.strip_prefix(&app.base_url).unwrap())
+        .await
+        .text()
+        .await
+        .unwrap();
+    let list: Value = serde_json::from_str(&list).unwrap_or_else(|_| panic!("{list_url}: {list}"));
+    let bit: usize = entry["statusListIndex"].as_str().unwrap().parse().unwrap();
+    let encoded = list["credentialSubject"]["encodedList"].as_str().unwrap();
+    assert_eq!(status::is_set(encoded, bit), Some(true));
+    assert_eq!(status::is_set(encoded, bit + 1), Some(false));
+    let key = proof::key_from_multibase(method.split_once('#').unwrap().1).unwrap();
+    proof::verify(&list, &key).expect("the status list is signed by the issuer");
+
+    let page = app
+        .get(&format!("/credentials/{public_id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Revoked"), "{page}");
+    world.app.stop().await;
+}
+
+async fn bad_credentials_fail_with_their_own_reasons(backend: Backend) {
+    let world = arrange(backend).await;
+    let app = &world.app;
+    let document = document_of(&world.credential);
+    let key = key_ring(app).active(&app.db).await.unwrap();
+    let method = document["proof"][0]["verificationMethod"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let resign = |unsigned: &Value, signer: &ed25519_dalek::SigningKey, method: &str| {
+        let mut unsigned = unsigned.clone();
+        unsigned.as_object_mut().unwrap().remove("proof");
+        proof::sign(&unsigned, signer, method, "2026-01-01T00:00:00Z").unwrap()
+    };
+
+    let mut changed = document.clone();
+    changed["credentialSubject"]["achievement"]["name"] = json!("Every competency");
+    assert_fails(app, &changed, "Signature", "changed after it was signed").await;
+
+    let stranger = ed25519_dalek::SigningKey::from_bytes(&[42; 32]);
+    let foreign = resign(&document, &stranger, &method);
+    assert_fails(app, &foreign, "Signature", "another key signed it").await;
+    let unpublished = format!(
+        "{}#{}",
+        document["issuer"]["id"].as_str().unwrap(),
+        proof::public_key_multibase(&stranger.verifying_key())
+    );
+    let unpublished = resign(&document, &stranger, &unpublished);
+    assert_fails(app, &unpublished, "Issuer", "never published").await;
+
+    let mut unknown_context = document.clone();
+    unknown_context["@context"][1] = json!("https://example.com/badges/v9.json");
+    assert_fails(
+        app,
+        &unknown_context,
+        "Signature",
+        "https://example.com/badges/v9.json",
+    )
+    .await;
+
+    let mut expired = document.clone();
+    expired["validUntil"] = json!("2020-01-01T00:00:00Z");
+    let expired = resign(&expired, &key.key, &method);
+    let report = assert_fails(app, &expired, "Dates", "expired on January 1, 2020").await;
+    assert_eq!(
+        report["checks"][3][1], "Passed",
+        "the re-signed credential's proof holds: {report:#}"
+    );
+
+    let (_, report) = verify(app, b"this is not json".to_vec()).await;
+    assert!(
+        failure(&report, "Format").contains("not JSON"),
+        "{report:#}"
+    );
+    let empty_badge = baking::bake("{}", baking::MICROCREDENTIAL).unwrap();
+    let (_, report) = verify(app, empty_badge).await;
+    assert!(
+        failure(&report, "Format").contains("has no proof"),
+        "{report:#}"
+    );
+
+    // A 50 MB upload through the page's form is refused by size, and the page says so.
+    let visitor = common::cookie_client();
+    let huge = vec![b'a'; 50 * 1024 * 1024];
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(huge).file_name("huge.png"),
+        )
+        .text("credential", "");
+    let response = visitor
+        .post(app.url("/verify"))
+        .header("sec-fetch-site", "same-origin")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let page = visitor
+        .get(app.url("/verify"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("The file is 50.0 MB"), "{page}");
+
+    // The server still answers and the credential still verifies.
+    let (status, report) = verify(app, document.to_string().into_bytes()).await;
+    assert_eq!(status, 200, "{report:#}");
+    world.app.stop().await;
+}
+
+async fn fellow_choices_reissue_and_keys_rotate(backend: Backend) {
+    let world = arrange(backend).await;
+    let app = &world.app;
+    let public_id = world.credential.public_id.clone();
+    let before = document_of(&world.credential);
+    let fellow = app.signed_in_client(FELLOW).await;
+    let choose = |fields: Vec<(&'static str, String)>| {
+        let fellow = fellow.clone();
+        let url = app.url("/api/credentials/choices");
+        let public_id = public_id.clone();
+        async move {
+            let mut all = vec![("public_id", public_id)];
+            all.extend(fields);
+            let borrowed: Vec<(&str, &str)> = all
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            post_form_as(&fellow, &url, &borrowed).await
+        }
+    };
+
+    let response = choose(vec![
+        ("recipient", "url".into()),
+        ("recipient_url", "not an address".into()),
+    ])
+    .await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("starting with https://")
+    );
+    let response = choose(vec![
+        ("recipient", "email".into()),
+        ("evidence[0]", "999999".into()),
+    ])
+    .await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        reload(&world).await.document,
+        world.credential.document,
+        "nothing changed"
+    );
+
+    let other = app.signed_in_client(FACILITATOR).await;
+    let response = post_form_as(
+        &other,
+        &app.url("/api/credentials/choices"),
+        &[("public_id", &public_id), ("recipient", "email")],
+    )
+    .await;
+    assert_eq!(response.status(), 403);
+
+    let response = choose(vec![
+        ("recipient", "url".into()),
+        (
+            "recipient_url",
+            "https://school.example.org/staff/fellow".into(),
+        ),
+        ("evidence[0]", world.evidence.to_string()),
+    ])
+    .await;
+    assert_accepted(response).await;
+    let after = document_of(&reload(&world).await);
+    assert_schema_valid(&after);
+    assert_eq!(
+        after["credentialSubject"]["id"],
+        "https://school.example.org/staff/fellow"
+    );
+    assert!(after["credentialSubject"].get("identifier").is_none());
+    assert_eq!(after["evidence"][0]["name"], "Family newsletter plan");
+    assert_eq!(
+        after["id"], before["id"],
+        "the credential keeps its address"
+    );
+    let (status, report) = verify(app, after.to_string().into_bytes()).await;
+    assert_eq!(status, 200, "{report:#}");
+
+    // After rotation, both keys are published: the earlier signature still verifies
+    // and new signatures use the new key.
+    let old_method = before["proof"][0]["verificationMethod"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rotated = key_ring(app).rotate(&app.db).await.unwrap();
+    let (status, report) = verify(app, before.to_string().into_bytes()).await;
+    assert_eq!(status, 200, "{report:#}");
+    let response = choose(vec![("recipient", "email".into())]).await;
+    assert_accepted(response).await;
+    let resigned = document_of(&reload(&world).await);
+    let new_method = resigned["proof"][0]["verificationMethod"].as_str().unwrap();
+    assert!(new_method.ends_with(&rotated.multibase), "{new_method}");
+    assert_ne!(new_method, old_method);
+    let profile: Value = app
+        .get(&format!("/issuers/{}", program_of(&world).await))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let published: Vec<&str> = profile["verificationMethod"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|method| method["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(published, vec![new_method, old_method.as_str()]);
+    let (status, report) = verify(app, resigned.to_string().into_bytes()).await;
+    assert_eq!(status, 200, "{report:#}");
+    world.app.stop().await;
+}
+
+async fn program_of(world: &World) -> i32 {
+    app::entities::cohorts::Entity::find_by_id(world.cohort)
+        .one(&world.app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .program_id
+}
