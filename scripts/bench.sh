@@ -23,6 +23,9 @@ cargo test --release --locked -p server --features app/ssr --test review_bench -
 step "Cohort dashboard over 300 and 3,000 fellows (SQLite and PostgreSQL)"
 cargo test --release --locked -p server --features app/ssr --test dashboard_bench -- --ignored --nocapture --test-threads=1
 
+step "Credentials: issuing, verifying and certificate PDFs (SQLite and PostgreSQL)"
+cargo test --release --locked -p server --features app/ssr --test credentials -- --ignored --nocapture --test-threads=1
+
 step "Review page in Chromium: hydration and save acknowledgement"
 cargo build --release --locked -p server
 TLI_E2E_BINARY="$TARGET_DIR/release/tli-hub" node end2end/bench/review-page.mjs

@@ -48,9 +48,10 @@ pub const CALENDAR_FEED_RESET: &str = "calendar_feed_reset";
 pub const MESSAGE_SENT: &str = "message_sent";
 pub const CREDENTIAL_REVOKED: &str = "credential_revoked";
 pub const SIGNING_KEY_ROTATED: &str = "signing_key_rotated";
+pub const CERTIFICATE_APPROVED: &str = "certificate_approved";
 
 /// Every action, for the audit log's filter.
-pub const ALL_ACTIONS: [&str; 48] = [
+pub const ALL_ACTIONS: [&str; 49] = [
     SIGN_IN,
     SIGN_IN_FAILED,
     SIGN_IN_THROTTLED,
@@ -99,4 +100,5 @@ pub const ALL_ACTIONS: [&str; 48] = [
     MESSAGE_SENT,
     CREDENTIAL_REVOKED,
     SIGNING_KEY_ROTATED,
+    CERTIFICATE_APPROVED,
 ];

@@ -27,6 +27,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {can_list_cohorts.then(|| view! { <li><A href="/cohorts">"Cohorts"</A></li> })}
                     {can_review.then(|| view! { <li><A href="/reviews" exact=true>"Reviews"</A></li> })}
                     {user.is_some().then(|| view! { <li><InboxLink/></li> })}
+                    {has_role(crate::auth::Role::Fellow).then(|| view! { <li><A href="/credentials" exact=true>"Credentials"</A></li> })}
                     {is_admin.then(|| view! {
                         <li><A href="/admin/framework">"Framework"</A></li>
                         <li><A href="/admin/users">"Users"</A></li>
@@ -49,7 +50,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="main" tabindex="-1">{children()}</main>
         <footer class="site-footer">
-            <p>"TLI Hub · Teacher Leadership Institute"</p>
+            <p>"TLI Hub · Teacher Leadership Institute · "<a href="/verify">"Verify a credential"</a></p>
         </footer>
         <HydrationMark/>
     }

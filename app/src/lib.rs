@@ -6,6 +6,8 @@
 pub mod admin;
 pub mod audit_actions;
 pub mod auth;
+pub mod capstone;
+pub mod certificate;
 pub mod coaching;
 pub mod cohorts;
 pub mod credentials;
@@ -132,6 +134,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cohorts/:id/coaching") view=coaching::pages::PairsPage ssr=SsrMode::Async/>
                     <Route path=path!("/inbox") view=notify::pages::InboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=dashboard::pages::ProgramDashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/capstone") view=capstone::pages::CapstonePage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/capstones") view=capstone::pages::CapstonesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/capstones/:fellow") view=capstone::pages::CapstoneReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cohorts/:id/certificates") view=certificate::pages::CertificatesPage ssr=SsrMode::Async/>
                     <Route path=path!("/credentials") view=credentials::pages::MyCredentialsPage ssr=SsrMode::Async/>
                     <Route path=path!("/credentials/:id") view=credentials::pages::CredentialPage ssr=SsrMode::Async/>
                     <Route path=path!("/verify") view=credentials::pages::VerifierPage ssr=SsrMode::Async/>

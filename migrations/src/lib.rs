@@ -11,6 +11,7 @@ mod m20261205_000005_portfolio;
 mod m20261206_000006_reviews;
 mod m20261207_000007_modules;
 mod m20261208_000008_credentials;
+mod m20261209_000009_capstones;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000006_reviews::Migration),
             Box::new(m20261207_000007_modules::Migration),
             Box::new(m20261208_000008_credentials::Migration),
+            Box::new(m20261209_000009_capstones::Migration),
         ]
     }
 }

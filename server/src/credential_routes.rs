@@ -124,6 +124,112 @@ pub async fn negotiate(State(state): State<AppState>, request: Request, next: Ne
     }
 }
 
+/// `GET /credentials/{id}/certificate.pdf`: the certificate with its signed credential
+/// embedded.
+pub async fn certificate_pdf(
+    State(state): State<AppState>,
+    Path(public_id): Path<String>,
+) -> Response {
+    let credential = match find_public(&state.db, &public_id).await {
+        Ok(Some(credential)) if credential.kind == app::credentials::Kind::Certificate.name() => {
+            credential
+        }
+        Ok(_) => return not_found(),
+        Err(error) => return unavailable(&error),
+    };
+    let Some(body) = credential.document.clone() else {
+        return not_found();
+    };
+    let facts =
+        match app::certificate::store::certificate_facts(&state.db, &state.public_url, &credential)
+            .await
+        {
+            Ok(facts) => facts,
+            Err(error) => return unavailable(&error),
+        };
+    match app::certificate::pdf::render(&facts, &body) {
+        Ok(pdf) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/pdf"),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            ],
+            pdf,
+        )
+            .into_response(),
+        Err(error) => unavailable(&error),
+    }
+}
+
+/// `GET /cohorts/{cohort}/clr.json`: the signed-in fellow's Comprehensive Learner
+/// Record for the cohort, signed on request.
+pub async fn clr(
+    State(state): State<AppState>,
+    Path(cohort_id): Path<i32>,
+    axum::Extension(actor): axum::Extension<app::auth::Actor>,
+) -> Response {
+    use app::auth::{Action, authorize};
+    let Some(user) = actor.user() else {
+        return Redirect::to(&format!("/sign-in?next=/cohorts/{cohort_id}/clr.json"))
+            .into_response();
+    };
+    if authorize(&actor, Action::SubmitOwnWork(cohort_id)).is_err() {
+        return plain_text(
+            StatusCode::FORBIDDEN,
+            "Only the cohort's fellows have a learner record here; it lists their own credentials.\n",
+        );
+    }
+    let fellow = match app::entities::users::Entity::find_by_id(user.id)
+        .one(&state.db)
+        .await
+    {
+        Ok(Some(fellow)) => fellow,
+        Ok(None) => return not_found(),
+        Err(error) => return unavailable(&error),
+    };
+    let unsigned = match app::certificate::store::clr_document(
+        &state.db,
+        &state.public_url,
+        cohort_id,
+        &fellow,
+    )
+    .await
+    {
+        Ok(unsigned) => unsigned,
+        Err(error) => return unavailable(&error),
+    };
+    let key = match state.keys.ensure(&state.db).await {
+        Ok(key) => key,
+        Err(error) => return unavailable(&error),
+    };
+    let issuer = unsigned["issuer"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let method = document::verification_method(&issuer, &key.multibase);
+    let now = app::credentials::store::timestamp(chrono::Utc::now());
+    match app::credentials::proof::sign_jcs(&unsigned, &key.key, &method, &now) {
+        Ok(signed) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(VC_JSON)),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("attachment; filename=\"learner-record.json\""),
+                ),
+            ],
+            signed.to_string(),
+        )
+            .into_response(),
+        Err(error) => unavailable(&error),
+    }
+}
+
 async fn program(state: &AppState, program_id: i32) -> Result<programs::Model, Response> {
     match programs::Entity::find_by_id(program_id)
         .one(&state.db)

@@ -126,6 +126,14 @@ pub fn router(state: AppState) -> Router {
             get(crate::credential_routes::badge),
         )
         .route(
+            "/credentials/{id}/certificate.pdf",
+            get(crate::credential_routes::certificate_pdf),
+        )
+        .route(
+            "/cohorts/{cohort}/clr.json",
+            get(crate::credential_routes::clr),
+        )
+        .route(
             "/issuers/{program}",
             get(crate::credential_routes::issuer_profile),
         )

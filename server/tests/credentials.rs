@@ -22,12 +22,15 @@ on_both_backends!(
     earned_credential_verifies_until_revoked,
     bad_credentials_fail_with_their_own_reasons,
     fellow_choices_reissue_and_keys_rotate,
+    capstone_review_leads_to_certificate,
 );
 
 const FELLOW: &str = "fellow@district.example";
 const REVIEWER: &str = "reviewer@example.org";
 const FACILITATOR: &str = "facilitator@example.org";
 const OTHER_FACILITATOR: &str = "elsewhere@example.org";
+const COACH: &str = "coach@example.org";
+const CLASSMATE: &str = "classmate@district.example";
 
 struct World {
     app: TestApp,
@@ -61,6 +64,10 @@ async fn arrange(backend: Backend) -> World {
         )
         .await;
     app.create_user(OTHER_FACILITATOR, false, &[(other, Role::Facilitator)])
+        .await;
+    app.create_user(COACH, false, &[(cohort, Role::Coach)])
+        .await;
+    app.create_user(CLASSMATE, false, &[(cohort, Role::Fellow)])
         .await;
     let microcredential = microcredentials::Entity::find()
         .filter(microcredentials::Column::Key.eq("communication"))
@@ -591,4 +598,419 @@ async fn program_of(world: &World) -> i32 {
         .unwrap()
         .unwrap()
         .program_id
+}
+
+/// Posts a form and returns the status with the body.
+async fn post(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let response = post_form_as(client, &app.url(path), fields).await;
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+async fn get_json_as(client: &reqwest::Client, app: &TestApp, path: &str) -> Value {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path}: {status}: {text}"))
+}
+
+async fn capstone_review_leads_to_certificate(backend: Backend) {
+    let world = arrange(backend).await;
+    let app = &world.app;
+    let cohort = world.cohort.to_string();
+    let fellow = app.signed_in_client(FELLOW).await;
+    let facilitator = app.signed_in_client(FACILITATOR).await;
+    let coach = app.signed_in_client(COACH).await;
+
+    // The rule asks for the one overarching micro-credential earned and the capstone.
+    let rule = [
+        ("cohort_id", cohort.as_str()),
+        ("overarching", "1"),
+        ("pathway", "0"),
+        ("decc", "0"),
+        ("capstone_reviewed", "on"),
+    ];
+    let (status, _) = post(&fellow, app, "/api/certificates/rule", &rule).await;
+    assert_eq!(status, 403);
+    let (status, body) = post(
+        &facilitator,
+        app,
+        "/api/certificates/rule",
+        &[
+            ("cohort_id", &cohort),
+            ("overarching", "two"),
+            ("pathway", "0"),
+            ("decc", "0"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("must be a whole number"), "{body}");
+    let (status, body) = post(&facilitator, app, "/api/certificates/rule", &rule).await;
+    assert!(status < 400, "{body}");
+
+    let fellow_id = app.user_id(FELLOW).await;
+    let approve = [
+        ("cohort_id", cohort.as_str()),
+        ("fellow_id", &fellow_id.to_string()),
+    ];
+    let approve: Vec<(&str, &str)> = approve
+        .iter()
+        .map(|(name, value)| (*name, value.as_ref()))
+        .collect();
+    let (status, body) = post(&facilitator, app, "/api/certificates/approve", &approve).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("a reviewed Capstone Portfolio"), "{body}");
+
+    // The capstone: submitting early names what is missing, and bad input is rejected.
+    let view = get_json_as(
+        &fellow,
+        app,
+        &format!("/api/capstone/get?cohort_id={cohort}"),
+    )
+    .await;
+    assert_eq!(view["state"], "Draft");
+    let (status, body) = post(
+        &fellow,
+        app,
+        "/api/capstone/submit",
+        &[("cohort_id", &cohort), ("version", "0")],
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(
+        body.contains("Give the project a title.") && body.contains("term 2"),
+        "{body}"
+    );
+    let pathway = view["pathways"][0]["id"]
+        .as_i64()
+        .expect("the template has pathways")
+        .to_string();
+    let classmate = app.user_id(CLASSMATE).await.to_string();
+    let evidence = world.evidence.to_string();
+    let save = |pathway: String, collaborator: String, evidence: String| {
+        vec![
+            ("cohort_id", cohort.clone()),
+            ("version", "0".to_owned()),
+            ("title", "Family literacy nights".to_owned()),
+            ("challenge", "Few families join school events.".to_owned()),
+            ("pathway", pathway),
+            ("collaborators[0]", collaborator),
+            ("evidence[0]", evidence),
+            (
+                "reflection",
+                "My communication moved from Developing to Performing.".to_owned(),
+            ),
+        ]
+    };
+    for (fields, field) in [
+        (
+            save("999999".into(), classmate.clone(), evidence.clone()),
+            "pathway",
+        ),
+        (
+            save(pathway.clone(), fellow_id.to_string(), evidence.clone()),
+            "collaborators",
+        ),
+        (
+            save(pathway.clone(), classmate.clone(), "999999".into()),
+            "evidence",
+        ),
+    ] {
+        let borrowed: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        let (status, body) = post(&fellow, app, "/api/capstone/save", &borrowed).await;
+        assert_eq!(status, 422, "{field}: {body}");
+        assert!(body.contains(field), "{field}: {body}");
+    }
+    let fields = save(pathway.clone(), classmate.clone(), evidence.clone());
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    let (status, body) = post(&fellow, app, "/api/capstone/save", &borrowed).await;
+    assert!(status < 400, "{body}");
+    let (status, body) = post(
+        &fellow,
+        app,
+        "/api/capstone/milestone/add",
+        &[
+            ("cohort_id", &cohort),
+            ("term_position", "1"),
+            ("title", "Survey families"),
+            ("due_on", "March 3"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("is not a date"), "{body}");
+    for (term, title) in [("1", "Survey families"), ("2", "Host the first night")] {
+        let (status, body) = post(
+            &fellow,
+            app,
+            "/api/capstone/milestone/add",
+            &[
+                ("cohort_id", &cohort),
+                ("term_position", term),
+                ("title", title),
+                ("due_on", "2027-03-03"),
+            ],
+        )
+        .await;
+        assert!(status < 400, "{body}");
+    }
+    let view = get_json_as(
+        &fellow,
+        app,
+        &format!("/api/capstone/get?cohort_id={cohort}"),
+    )
+    .await;
+    assert_eq!(view["milestones"].as_array().unwrap().len(), 2);
+    let version = view["version"].to_string();
+    let (status, body) = post(
+        &fellow,
+        app,
+        "/api/capstone/submit",
+        &[("cohort_id", &cohort), ("version", &version)],
+    )
+    .await;
+    assert!(status < 400, "{body}");
+    let (status, body) = post(&fellow, app, "/api/capstone/save", &borrowed).await;
+    assert_eq!(status, 409, "a submitted capstone is locked: {body}");
+
+    // Only the cohort's coaches and facilitators review it.
+    let outsider = app.signed_in_client(OTHER_FACILITATOR).await;
+    let feedback = [
+        ("cohort_id", cohort.as_str()),
+        ("fellow_id", &fellow_id.to_string()),
+        ("feedback", "Strong plan; name your audience."),
+    ];
+    let feedback: Vec<(&str, &str)> = feedback
+        .iter()
+        .map(|(name, value)| (*name, value.as_ref()))
+        .collect();
+    let (status, _) = post(&outsider, app, "/api/capstone/feedback", &feedback).await;
+    assert_eq!(status, 403);
+    let listed = get_json_as(
+        &coach,
+        app,
+        &format!("/api/capstone/list?cohort_id={cohort}"),
+    )
+    .await;
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|row| row["state"] == "Submitted"),
+        "{listed}"
+    );
+    let (status, body) = post(&coach, app, "/api/capstone/feedback", &feedback).await;
+    assert!(status < 400, "{body}");
+    let (status, _) = post(&coach, app, "/api/capstone/feedback", &feedback).await;
+    assert_eq!(status, 409, "feedback is given once per submission");
+    let view = get_json_as(
+        &fellow,
+        app,
+        &format!("/api/capstone/get?cohort_id={cohort}"),
+    )
+    .await;
+    assert_eq!(view["state"], "Reviewed");
+    assert_eq!(view["feedback"], "Strong plan; name your audience.");
+
+    // Approval issues the certificate: it validates, verifies, and so does its PDF.
+    let (status, _) = post(&coach, app, "/api/certificates/approve", &approve).await;
+    assert_eq!(status, 403);
+    let (status, body) = post(&facilitator, app, "/api/certificates/approve", &approve).await;
+    assert!(status < 400, "{body}");
+    let (status, _) = post(&facilitator, app, "/api/certificates/approve", &approve).await;
+    assert_eq!(status, 409, "one certificate per fellow");
+    let certificate = credentials::Entity::find()
+        .filter(credentials::Column::Kind.eq("certificate"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("approval records a certificate");
+    let document = document_of(&certificate);
+    assert_schema_valid(&document);
+    assert_eq!(
+        document["credentialSubject"]["achievement"]["achievementType"],
+        "Certificate"
+    );
+    let (status, report) = verify(app, document.to_string().into_bytes()).await;
+    assert_eq!(status, 200, "{report:#}");
+    let pdf = app
+        .get(&format!(
+            "/credentials/{}/certificate.pdf",
+            certificate.public_id
+        ))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let (status, report) = verify(app, pdf.to_vec()).await;
+    assert_eq!(status, 200, "{report:#}");
+
+    // The learner record bundles both credentials under the program and its terms.
+    let (status, _) = {
+        let response = facilitator
+            .get(app.url(&format!("/cohorts/{cohort}/clr.json")))
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), ())
+    };
+    assert_eq!(status, 403);
+    let clr = get_json_as(&fellow, app, &format!("/cohorts/{cohort}/clr.json")).await;
+    assert_eq!(clr["type"][1], "ClrCredential");
+    let subject = &clr["credentialSubject"];
+    assert_eq!(subject["verifiableCredential"].as_array().unwrap().len(), 2);
+    let associations = subject["association"].as_array().unwrap();
+    let program = associations[0]["sourceId"].as_str().unwrap();
+    let term_one = associations[0]["targetId"].as_str().unwrap();
+    let microcredential =
+        document_of(&world.credential)["credentialSubject"]["achievement"]["id"].clone();
+    assert!(
+        associations
+            .iter()
+            .any(|link| link["sourceId"] == term_one && link["targetId"] == microcredential),
+        "{clr:#}"
+    );
+    assert!(
+        associations.iter().any(|link| link["sourceId"] == program
+            && link["targetId"]
+                .as_str()
+                .unwrap()
+                .ends_with("capstone-portfolio")),
+        "{clr:#}"
+    );
+    let (status, report) = verify(app, clr.to_string().into_bytes()).await;
+    assert_eq!(status, 200, "{report:#}");
+
+    // Revoking a bundled credential makes the record fail, naming the credential.
+    let (status, body) = post(
+        &facilitator,
+        app,
+        "/api/credentials/revoke",
+        &[
+            ("public_id", &world.credential.public_id),
+            ("reason", "Copied work"),
+        ],
+    )
+    .await;
+    assert!(status < 400, "{body}");
+    let report = assert_fails(app, &clr, "Bundled", "revoked").await;
+    assert!(report.to_string().contains("Copied work"), "{report:#}");
+    world.app.stop().await;
+}
+
+/// Times issuing (signing, schema check and storing), verifying and certificate PDF
+/// rendering, each against a baseline measured in the same run: a bare Ed25519
+/// signature over a document of the same size, and baking the same credential into
+/// the PNG badge. Prints Markdown table rows for BENCHMARKS.md.
+async fn throughput(backend: Backend) {
+    const ROUNDS: usize = 100;
+    let world = arrange(backend).await;
+    let app = &world.app;
+    let issuer = app::credentials::store::Issuer {
+        keys: key_ring(app),
+        base_url: app.base_url.clone(),
+    };
+    let per_second =
+        |elapsed: std::time::Duration, count: usize| count as f64 / elapsed.as_secs_f64();
+
+    let started = std::time::Instant::now();
+    for _ in 0..ROUNDS {
+        app::credentials::store::reissue(&app.db, world.credential.id)
+            .await
+            .unwrap();
+        let issued = app::credentials::store::issue_pending(&app.db, &issuer)
+            .await
+            .unwrap();
+        assert_eq!(issued, 1);
+    }
+    let issuing = per_second(started.elapsed(), ROUNDS);
+    let document = document_of(&reload(&world).await);
+    let bytes = document.to_string();
+    let key = issuer.keys.active(&app.db).await.unwrap();
+    let started = std::time::Instant::now();
+    for _ in 0..ROUNDS {
+        use ed25519_dalek::Signer;
+        std::hint::black_box(key.key.sign(bytes.as_bytes()));
+    }
+    let bare_signing = per_second(started.elapsed(), ROUNDS);
+
+    let started = std::time::Instant::now();
+    for _ in 0..ROUNDS {
+        let report = app::credentials::verify::check(
+            &app.db,
+            &app.base_url,
+            bytes.as_bytes(),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert!(report.valid());
+    }
+    let verifying = per_second(started.elapsed(), ROUNDS);
+
+    let facts = app::certificate::pdf::CertificateFacts {
+        fellow_name: "Maribel Quintanilla".into(),
+        program_name: "Teacher Leadership Institute".into(),
+        cohort_name: "Ohio 2027".into(),
+        awarded_on: "December 5, 2026".into(),
+        achievements: vec!["Micro-credential: Communication".into(); 4],
+        verification_url: document["id"].as_str().unwrap().to_owned(),
+    };
+    const DOCUMENTS: usize = 20;
+    let started = std::time::Instant::now();
+    for _ in 0..DOCUMENTS {
+        std::hint::black_box(app::certificate::pdf::render(&facts, &bytes).unwrap());
+    }
+    let pdf = started.elapsed() / DOCUMENTS as u32;
+    let started = std::time::Instant::now();
+    for _ in 0..DOCUMENTS {
+        std::hint::black_box(baking::bake(&bytes, baking::MICROCREDENTIAL).unwrap());
+    }
+    let png = started.elapsed() / DOCUMENTS as u32;
+
+    let database = match backend {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres => "PostgreSQL",
+    };
+    println!(
+        "| {database} | issue (sign, schema check, store) | {issuing:.0} credentials/s | bare Ed25519 signature: {bare_signing:.0}/s | {:.4} |",
+        issuing / bare_signing
+    );
+    println!(
+        "| {database} | verify (schema, key, proof, status, dates) | {verifying:.0} credentials/s | bare Ed25519 signature: {bare_signing:.0}/s | {:.4} |",
+        verifying / bare_signing
+    );
+    println!(
+        "| {database} | certificate PDF | {:.1} ms per document | badge PNG: {:.1} ms | {:.2} |",
+        pdf.as_secs_f64() * 1000.0,
+        png.as_secs_f64() * 1000.0,
+        pdf.as_secs_f64() / png.as_secs_f64()
+    );
+    world.app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark; run with --ignored --nocapture"]
+async fn credential_throughput_sqlite() {
+    throughput(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark; run with --ignored --nocapture"]
+async fn credential_throughput_postgres() {
+    throughput(Backend::Postgres).await;
 }

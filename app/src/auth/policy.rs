@@ -75,6 +75,10 @@ pub enum Action {
     ViewProgramDashboard,
     /// Revoke a credential earned in a cohort, with a reason.
     RevokeCredentials(i32),
+    /// Read a cohort's capstone portfolios and give formative feedback.
+    ReviewCapstones(i32),
+    /// Approve certificates for a cohort's fellows who completed the program.
+    ApproveCertificates(i32),
 }
 
 /// Returns `Ok` when `actor` may perform `action`. Anonymous callers get
@@ -130,7 +134,13 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), AppError> {
             user.has_role_in(cohort_id, Role::Facilitator)
                 || user.has_role_in(cohort_id, Role::Coach)
         }
-        Action::RevokeCredentials(cohort_id) => user.has_role_in(cohort_id, Role::Facilitator),
+        Action::RevokeCredentials(cohort_id) | Action::ApproveCertificates(cohort_id) => {
+            user.has_role_in(cohort_id, Role::Facilitator)
+        }
+        Action::ReviewCapstones(cohort_id) => {
+            user.has_role_in(cohort_id, Role::Facilitator)
+                || user.has_role_in(cohort_id, Role::Coach)
+        }
         Action::CreateCohort
         | Action::ManageUsers
         | Action::ViewAuditLog

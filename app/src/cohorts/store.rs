@@ -174,6 +174,7 @@ mod tests {
             submissions_due_zone: None,
             late_submissions_allowed: false,
             not_yet_before_coaching: 3,
+            certificate_rule: String::new(),
         }
     }
 

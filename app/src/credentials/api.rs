@@ -59,6 +59,8 @@ pub struct CredentialView {
     pub results: Vec<ResultRow>,
     pub evidence: Vec<(String, String)>,
     pub linkedin_url: String,
+    /// Whether it is the Leadership Certificate of Distinction, which has a PDF.
+    pub is_certificate: bool,
     /// Set for the fellow who earned it: their choices.
     pub owner: Option<OwnerChoices>,
     /// Whether the viewer may revoke it.
@@ -78,6 +80,7 @@ pub struct OwnerChoices {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CredentialSummary {
     pub public_id: String,
+    pub cohort_id: i32,
     pub name: String,
     pub earned_on: String,
     pub standing: Standing,
@@ -304,6 +307,7 @@ pub async fn get_credential(public_id: String) -> Result<CredentialView, AppErro
         results,
         evidence,
         linkedin_url,
+        is_certificate: credential.kind == crate::credentials::Kind::Certificate.name(),
         owner,
         can_revoke,
     })
@@ -331,6 +335,7 @@ pub async fn get_my_credentials() -> Result<Vec<CredentialSummary>, AppError> {
         .iter()
         .map(|credential| CredentialSummary {
             public_id: credential.public_id.clone(),
+            cohort_id: credential.cohort_id,
             name: document(credential)
                 .and_then(|document| document["name"].as_str().map(str::to_owned))
                 .unwrap_or_else(|| "Micro-credential (being issued)".into()),

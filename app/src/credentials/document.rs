@@ -170,36 +170,17 @@ pub fn microcredential(facts: &MicrocredentialFacts) -> Value {
         },
         "result": results,
     });
-    match &facts.recipient {
-        Recipient::Email { address, salt } => {
-            subject["identifier"] = json!([{
-                "type": "IdentityObject",
-                "identityHash": email_hash(address, salt),
-                "identityType": "emailAddress",
-                "hashed": true,
-                "salt": salt,
-            }]);
-        }
-        Recipient::Url(url) => subject["id"] = Value::String(url.clone()),
-    }
-    let (list, bit) = super::status::position(facts.status_index);
-    let list_url = status_list_url(base, facts.program_id, list);
-    let mut document = json!({
-        "@context": [VC_CONTEXT, OB_CONTEXT],
-        "id": credential_url(base, &facts.public_id),
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": facts.title,
-        "issuer": issuer_profile_ref(base, facts.program_id, &facts.program_name),
-        "validFrom": facts.valid_from,
-        "credentialSubject": subject,
-        "credentialStatus": {
-            "id": format!("{list_url}#{bit}"),
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": bit.to_string(),
-            "statusListCredential": list_url,
-        },
-    });
+    set_recipient(&mut subject, &facts.recipient);
+    let mut document = wrap(
+        base,
+        &facts.public_id,
+        facts.status_index,
+        facts.program_id,
+        &facts.program_name,
+        &facts.title,
+        subject,
+        &facts.valid_from,
+    );
     if !facts.evidence.is_empty() {
         document["evidence"] = facts
             .evidence
@@ -215,6 +196,56 @@ pub fn microcredential(facts: &MicrocredentialFacts) -> Value {
             .collect();
     }
     document
+}
+
+/// Identifies the recipient in a credential subject: by a salted email hash or by an
+/// address.
+pub fn set_recipient(subject: &mut Value, recipient: &Recipient) {
+    match recipient {
+        Recipient::Email { address, salt } => {
+            subject["identifier"] = json!([{
+                "type": "IdentityObject",
+                "identityHash": email_hash(address, salt),
+                "identityType": "emailAddress",
+                "hashed": true,
+                "salt": salt,
+            }]);
+        }
+        Recipient::Url(url) => subject["id"] = Value::String(url.clone()),
+    }
+}
+
+/// Builds an unsigned OpenBadgeCredential around `subject`, with its address, issuer
+/// and revocation status entry.
+#[allow(clippy::too_many_arguments)]
+pub fn wrap(
+    base_url: &str,
+    public_id: &str,
+    status_index: i64,
+    program_id: i32,
+    program_name: &str,
+    name: &str,
+    subject: Value,
+    valid_from: &str,
+) -> Value {
+    let (list, bit) = super::status::position(status_index);
+    let list_url = status_list_url(base_url, program_id, list);
+    json!({
+        "@context": [VC_CONTEXT, OB_CONTEXT],
+        "id": credential_url(base_url, public_id),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": name,
+        "issuer": issuer_profile_ref(base_url, program_id, program_name),
+        "validFrom": valid_from,
+        "credentialSubject": subject,
+        "credentialStatus": {
+            "id": format!("{list_url}#{bit}"),
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": bit.to_string(),
+            "statusListCredential": list_url,
+        },
+    })
 }
 
 /// Builds the unsigned status list credential for list `list`, with `encoded_list`

@@ -28,12 +28,15 @@ pub mod verify;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {
     Microcredential,
+    /// The Leadership Certificate of Distinction.
+    Certificate,
 }
 
 impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::Microcredential => "microcredential",
+            Kind::Certificate => "certificate",
         }
     }
 }
@@ -47,6 +50,8 @@ pub enum CheckName {
     Signature,
     Status,
     Dates,
+    /// The credentials a Comprehensive Learner Record bundles.
+    Bundled,
 }
 
 impl CheckName {
@@ -58,6 +63,7 @@ impl CheckName {
             CheckName::Signature => "Signature",
             CheckName::Status => "Not revoked",
             CheckName::Dates => "Within its validity dates",
+            CheckName::Bundled => "Bundled credentials",
         }
     }
 }
@@ -87,6 +93,6 @@ impl Report {
 
     /// Returns whether every step ran and passed.
     pub fn valid(&self) -> bool {
-        self.checks.len() == 6 && self.checks.iter().all(|(_, check)| *check == Check::Passed)
+        self.checks.len() >= 6 && self.checks.iter().all(|(_, check)| *check == Check::Passed)
     }
 }

@@ -69,6 +69,7 @@ fn CredentialDetails(view: CredentialView) -> impl IntoView {
         results,
         evidence,
         linkedin_url,
+        is_certificate,
         owner,
         can_revoke,
     } = view;
@@ -126,6 +127,9 @@ fn CredentialDetails(view: CredentialView) -> impl IntoView {
                 <section class="panel" aria-labelledby="share-heading">
                     <h2 id="share-heading">"Share and check"</h2>
                     <ul class="action-list">
+                        {is_certificate.then(|| view! {
+                            <li><a href=format!("/credentials/{public_id}/certificate.pdf") download=format!("certificate-{public_id}.pdf")>"Download the certificate (PDF)"</a>" (the signed credential is inside it)"</li>
+                        })}
                         <li><a href=format!("/credentials/{public_id}/badge.png") download=format!("{public_id}.png")>"Download the badge image"</a>" (the signed credential is inside it)"</li>
                         <li><a href=format!("/credentials/{public_id}/credential.json") download=format!("{public_id}.json")>"Download the credential (JSON)"</a></li>
                         <li><a href=linkedin_url rel="noopener" target="_blank">"Add to LinkedIn profile"<span class="visually-hidden">" (opens LinkedIn in a new tab)"</span></a></li>
@@ -227,7 +231,16 @@ fn CredentialList(list: Vec<CredentialSummary>) -> impl IntoView {
     if list.is_empty() {
         return view! { <p class="placeholder">"No credentials yet. Each micro-credential you earn appears here as a signed Open Badge you can share."</p> }.into_any();
     }
+    let mut cohorts: Vec<i32> = list.iter().map(|item| item.cohort_id).collect();
+    cohorts.sort_unstable();
+    cohorts.dedup();
     view! {
+        <p>
+            "Your Comprehensive Learner Record (CLR 2.0) bundles every credential below into one signed file: "
+            {cohorts.into_iter().map(|cohort| view! {
+                <a href=format!("/cohorts/{cohort}/clr.json") download=format!("clr-{cohort}.json")>"download the CLR"</a>" "
+            }).collect_view()}
+        </p>
         <ul class="credential-list">
             {list.into_iter().map(|item| view! {
                 <li>

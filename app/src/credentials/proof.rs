@@ -17,6 +17,8 @@ pub const VC_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
 /// The Open Badges 3.0 context, version 3.0.3.
 pub const OB_CONTEXT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 pub const CRYPTOSUITE: &str = "eddsa-rdfc-2022";
+/// The JSON canonicalization cryptosuite, for documents whose contexts are not bundled.
+pub const JCS_CRYPTOSUITE: &str = "eddsa-jcs-2022";
 const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
 /// The multicodec prefix of an Ed25519 public key in a Multikey.
 const ED25519_PUB_PREFIX: [u8; 2] = [0xed, 0x01];
@@ -49,7 +51,7 @@ pub enum ProofError {
     TooComplex(String),
     #[error("the credential has no proof")]
     MissingProof,
-    #[error("the proof is not an {CRYPTOSUITE} Data Integrity proof")]
+    #[error("the proof is not an {CRYPTOSUITE} or {JCS_CRYPTOSUITE} Data Integrity proof")]
     UnsupportedProof,
     #[error("the proof value is not a base58 multibase Ed25519 signature")]
     MalformedProofValue,
@@ -193,13 +195,23 @@ fn undefined_terms(document: &Value, urls: &[String]) -> Result<Vec<String>, Pro
 
 /// Builds the options of a new proof, without its value.
 pub fn proof_options(verification_method: &str, created: &str) -> Value {
+    suite_options(CRYPTOSUITE, verification_method, created)
+}
+
+fn suite_options(suite: &str, verification_method: &str, created: &str) -> Value {
     json!({
         "type": "DataIntegrityProof",
         "created": created,
         "verificationMethod": verification_method,
-        "cryptosuite": CRYPTOSUITE,
+        "cryptosuite": suite,
         "proofPurpose": "assertionMethod",
     })
+}
+
+/// Returns the RFC 8785 (JCS) canonical form of `value`.
+fn jcs(value: &Value) -> Result<String, ProofError> {
+    serde_json_canonicalizer::to_string(value)
+        .map_err(|error| ProofError::Syntax(error.to_string()))
 }
 
 /// Returns the bytes that `eddsa-rdfc-2022` signs: the hash of the canonical proof options
@@ -214,8 +226,13 @@ pub fn signing_input(document: &Value, options: &Value) -> Result<Vec<u8>, Proof
         object.remove("proofValue");
         object.insert("@context".into(), document["@context"].clone());
     }
-    let document_hash = Sha256::digest(canonical_nquads(&unsigned)?.as_bytes());
-    let options_hash = Sha256::digest(canonical_nquads(&config)?.as_bytes());
+    let canonical = if config.get("cryptosuite").and_then(Value::as_str) == Some(JCS_CRYPTOSUITE) {
+        jcs
+    } else {
+        canonical_nquads
+    };
+    let document_hash = Sha256::digest(canonical(&unsigned)?.as_bytes());
+    let options_hash = Sha256::digest(canonical(&config)?.as_bytes());
     let mut input = options_hash.to_vec();
     input.extend_from_slice(&document_hash);
     Ok(input)
@@ -228,7 +245,28 @@ pub fn sign(
     verification_method: &str,
     created: &str,
 ) -> Result<Value, ProofError> {
-    let mut options = proof_options(verification_method, created);
+    sign_with(CRYPTOSUITE, document, key, verification_method, created)
+}
+
+/// Returns `document` with an `eddsa-jcs-2022` proof by `key`. It canonicalizes JSON
+/// rather than RDF, so it needs no JSON-LD context.
+pub fn sign_jcs(
+    document: &Value,
+    key: &SigningKey,
+    verification_method: &str,
+    created: &str,
+) -> Result<Value, ProofError> {
+    sign_with(JCS_CRYPTOSUITE, document, key, verification_method, created)
+}
+
+fn sign_with(
+    suite: &str,
+    document: &Value,
+    key: &SigningKey,
+    verification_method: &str,
+    created: &str,
+) -> Result<Value, ProofError> {
+    let mut options = suite_options(suite, verification_method, created);
     let signature = key.sign(&signing_input(document, &options)?);
     options["proofValue"] = Value::String(multibase(&signature.to_bytes()));
     let mut signed = document.clone();
@@ -251,8 +289,9 @@ pub fn first_proof(document: &Value) -> Result<&Map<String, Value>, ProofError> 
 /// Checks the first proof of `document` against `key`.
 pub fn verify(document: &Value, key: &VerifyingKey) -> Result<(), ProofError> {
     let proof = first_proof(document)?;
+    let suite = proof.get("cryptosuite").and_then(Value::as_str);
     if proof.get("type").and_then(Value::as_str) != Some("DataIntegrityProof")
-        || proof.get("cryptosuite").and_then(Value::as_str) != Some(CRYPTOSUITE)
+        || !matches!(suite, Some(CRYPTOSUITE | JCS_CRYPTOSUITE))
     {
         return Err(ProofError::UnsupportedProof);
     }
@@ -437,6 +476,34 @@ mod tests {
             "type": "DataIntegrityProof", "cryptosuite": CRYPTOSUITE, "proofValue": "not base58!"
         });
         assert_eq!(verify(&broken, &key), Err(ProofError::MalformedProofValue));
+    }
+
+    #[test]
+    fn jcs_proofs_sign_and_verify_without_contexts() {
+        let key = SigningKey::from_bytes(&[5; 32]);
+        let document = json!({
+            "@context": [VC_CONTEXT, "https://example.org/not-bundled.json"],
+            "b": 1,
+            "a": "text",
+        });
+        let signed = sign_jcs(
+            &document,
+            &key,
+            "https://example.org/i#k",
+            "2026-01-01T00:00:00Z",
+        )
+        .unwrap();
+        assert_eq!(
+            first_proof(&signed).unwrap()["cryptosuite"],
+            JCS_CRYPTOSUITE
+        );
+        verify(&signed, &key.verifying_key()).unwrap();
+        let mut changed = signed.clone();
+        changed["a"] = json!("other");
+        assert_eq!(
+            verify(&changed, &key.verifying_key()),
+            Err(ProofError::BadSignature)
+        );
     }
 
     #[test]

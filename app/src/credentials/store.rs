@@ -52,7 +52,7 @@ impl Issuer {
 }
 
 /// Returns a random public identifier: 32 hexadecimal digits.
-fn public_id() -> String {
+pub fn new_public_id() -> String {
     rand::random::<[u8; 16]>()
         .iter()
         .map(|byte| format!("{byte:02x}"))
@@ -86,7 +86,7 @@ pub async fn record_earned(
         return Ok(());
     };
     credentials::ActiveModel {
-        public_id: Set(public_id()),
+        public_id: Set(new_public_id()),
         kind: Set(Kind::Microcredential.name().to_owned()),
         fellow_user_id: Set(submission.fellow_user_id),
         cohort_id: Set(submission.cohort_id),
@@ -172,6 +172,43 @@ async fn unsigned_document(
     base_url: &str,
     credential: &credentials::Model,
 ) -> Result<Value, DbErr> {
+    if credential.kind == Kind::Certificate.name() {
+        let fellow = users::Entity::find_by_id(credential.fellow_user_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| {
+                DbErr::RecordNotFound(format!("credential {}: fellow", credential.id))
+            })?;
+        return crate::certificate::store::certificate_document(
+            db,
+            base_url,
+            credential,
+            recipient_of(fellow),
+        )
+        .await;
+    }
+    microcredential_document(db, base_url, credential).await
+}
+
+/// How the fellow chose to be identified in credentials.
+pub fn recipient_of(fellow: users::Model) -> Recipient {
+    match (
+        fellow.credential_recipient.as_str(),
+        fellow.credential_recipient_url,
+    ) {
+        ("url", Some(url)) if !url.is_empty() => Recipient::Url(url),
+        _ => Recipient::Email {
+            address: fellow.email,
+            salt: new_public_id(),
+        },
+    }
+}
+
+async fn microcredential_document(
+    db: &DatabaseConnection,
+    base_url: &str,
+    credential: &credentials::Model,
+) -> Result<Value, DbErr> {
     let missing =
         |what: &str| DbErr::RecordNotFound(format!("credential {}: {what}", credential.id));
     let attempt =
@@ -193,14 +230,7 @@ async fn unsigned_document(
         .one(db)
         .await?
         .ok_or_else(|| missing("competency"))?;
-    let cohort = cohorts::Entity::find_by_id(credential.cohort_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| missing("cohort"))?;
-    let program = programs::Entity::find_by_id(cohort.program_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| missing("program"))?;
+    let (_, program) = cohort_and_program(db, credential.cohort_id).await?;
     let fellow = users::Entity::find_by_id(credential.fellow_user_id)
         .one(db)
         .await?
@@ -248,16 +278,7 @@ async fn unsigned_document(
             .collect()
     };
 
-    let recipient = match (
-        fellow.credential_recipient.as_str(),
-        fellow.credential_recipient_url,
-    ) {
-        ("url", Some(url)) if !url.is_empty() => Recipient::Url(url),
-        _ => Recipient::Email {
-            address: fellow.email,
-            salt: public_id(),
-        },
-    };
+    let recipient = recipient_of(fellow);
     let facts = MicrocredentialFacts {
         base_url: base_url.to_owned(),
         public_id: credential.public_id.clone(),
@@ -281,6 +302,22 @@ async fn unsigned_document(
         valid_from: timestamp(credential.earned_at),
     };
     Ok(document::microcredential(&facts))
+}
+
+/// Reads a cohort and the program it belongs to.
+pub async fn cohort_and_program(
+    db: &DatabaseConnection,
+    cohort_id: i32,
+) -> Result<(cohorts::Model, programs::Model), DbErr> {
+    let cohort = cohorts::Entity::find_by_id(cohort_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("cohort {cohort_id}")))?;
+    let program = programs::Entity::find_by_id(cohort.program_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("program {}", cohort.program_id)))?;
+    Ok((cohort, program))
 }
 
 /// Returns the public address of one shown piece of evidence.

@@ -23,6 +23,25 @@ pub async fn check(
     let Some(document) = read(input, &mut report) else {
         return Ok(report);
     };
+    check_document(db, base_url, &document, now, report).await
+}
+
+/// Whether `document` is a Comprehensive Learner Record.
+fn is_clr(document: &Value) -> bool {
+    document["type"]
+        .as_array()
+        .is_some_and(|types| types.iter().any(|kind| kind == "ClrCredential"))
+}
+
+/// Checks a parsed credential, adding each step to `report`.
+async fn check_document(
+    db: &DatabaseConnection,
+    base_url: &str,
+    document: &Value,
+    now: DateTime<Utc>,
+    mut report: Report,
+) -> Result<Report, DbErr> {
+    let document = document.clone();
     report.name = document
         .get("name")
         .and_then(Value::as_str)
@@ -32,7 +51,13 @@ pub async fn check(
         .and_then(Value::as_str)
         .map(|id| id.chars().take(300).collect());
 
-    let problems = schema::problems(&document, 5);
+    let problems = if is_clr(&document) {
+        // The CLR 2.0 schema is not bundled; the credentials a CLR bundles are
+        // checked against the Open Badges schema below.
+        Vec::new()
+    } else {
+        schema::problems(&document, 5)
+    };
     report.push(
         CheckName::Schema,
         if problems.is_empty() {
@@ -60,12 +85,63 @@ pub async fn check(
         }
     };
     report.push(CheckName::Signature, signature);
-    report.push(
-        CheckName::Status,
-        revocation(db, base_url, &document).await?,
-    );
-    report.push(CheckName::Dates, dates(&document, now));
+    if is_clr(&document) {
+        report.push(CheckName::Status, Check::Passed);
+        report.push(CheckName::Dates, dates(&document, now));
+        report.push(
+            CheckName::Bundled,
+            bundled(db, base_url, &document, now).await?,
+        );
+    } else {
+        report.push(
+            CheckName::Status,
+            revocation(db, base_url, &document).await?,
+        );
+        report.push(CheckName::Dates, dates(&document, now));
+    }
     Ok(report)
+}
+
+/// Checks every credential a CLR bundles; the first that fails gives the reason.
+async fn bundled(
+    db: &DatabaseConnection,
+    base_url: &str,
+    clr: &Value,
+    now: DateTime<Utc>,
+) -> Result<Check, DbErr> {
+    let inner = clr["credentialSubject"]["verifiableCredential"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for (index, credential) in inner.iter().enumerate() {
+        if is_clr(credential) {
+            return Ok(Check::Failed(format!(
+                "Bundled credential {} is itself a CLR, which this verifier does not accept.",
+                index + 1
+            )));
+        }
+        let report = Box::pin(check_document(
+            db,
+            base_url,
+            credential,
+            now,
+            Report::default(),
+        ))
+        .await?;
+        if let Some((name, Check::Failed(reason))) = report
+            .checks
+            .iter()
+            .find(|(_, check)| matches!(check, Check::Failed(_)))
+        {
+            return Ok(Check::Failed(format!(
+                "Bundled credential {} ({}) failed the check \"{}\": {reason}",
+                index + 1,
+                report.name.clone().unwrap_or_default(),
+                name.label()
+            )));
+        }
+    }
+    Ok(Check::Passed)
 }
 
 /// Reads the input as JSON, unbaking a PNG first, and records the outcome.
@@ -74,6 +150,12 @@ fn read(input: &[u8], report: &mut Report) -> Option<Value> {
         Err(too_large_reason(input.len()))
     } else if input.iter().all(u8::is_ascii_whitespace) {
         Err("Nothing was given: paste a credential or choose a badge image.".into())
+    } else if input.starts_with(b"%PDF-") {
+        match crate::certificate::pdf::embedded_credential(input) {
+            Ok(Some(text)) => parse(text.as_bytes(), "The certificate's embedded credential"),
+            Ok(None) => Err("The PDF has no embedded credential: it is not a TLI Hub certificate, or another program saved it again without it. Download the certificate from its credential page.".into()),
+            Err(error) => Err(format!("The file is not a PDF that can be read ({error}).")),
+        }
     } else if input.starts_with(PNG_SIGNATURE) {
         match baking::unbake(input) {
             Ok(text) => parse(text.as_bytes(), "The badge's openbadgecredential chunk"),

@@ -30,6 +30,8 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
     pub revoked_reason: Option<String>,
     pub revoked_by_user_id: Option<i32>,
+    /// The staff member who approved a certificate.
+    pub approved_by_user_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

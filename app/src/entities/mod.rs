@@ -6,6 +6,8 @@ pub mod attendance;
 pub mod audit_log;
 pub mod auth_tokens;
 pub mod calibration_anchors;
+pub mod capstone_milestones;
+pub mod capstones;
 pub mod coaching_meetings;
 pub mod coaching_pairs;
 pub mod coaching_sessions;

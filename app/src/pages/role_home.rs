@@ -14,7 +14,7 @@ fn sections(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Fellow => &[],
         Role::Reviewer => &[],
         Role::Coach => &[],
-        Role::Facilitator => &[("Cohort progress", "Your cohort's dashboard appears here.")],
+        Role::Facilitator => &[],
     }
 }
 
@@ -100,6 +100,9 @@ fn CohortNames(cohorts: Vec<CohortSummary>, role: Role) -> impl IntoView {
                         {extra.map(|(href, label)| view! { " · " <a href=href>{label}</a> })}
                         " · " <a href=format!("/cohorts/{id}/events")>"workshops and meetings"</a>
                         {(role == Role::Facilitator).then(|| view! { " · " <a href=format!("/cohorts/{id}/coaching")>"coaching pairs"</a> })}
+                        {(role == Role::Fellow).then(|| view! { " · " <a href=format!("/cohorts/{id}/capstone")>"capstone"</a> })}
+                        {matches!(role, Role::Coach | Role::Facilitator).then(|| view! { " · " <a href=format!("/cohorts/{id}/capstones")>"capstones"</a> })}
+                        {(role == Role::Facilitator).then(|| view! { " · " <a href=format!("/cohorts/{id}/certificates")>"certificates"</a> })}
                     </li>
                 }
             }).collect_view()}
