@@ -1,6 +1,6 @@
 // Credentials in the browser. A reviewer finalizes earning reviews; the fellow
 // downloads the badge image and checks it on the verifier page. The fellow then builds
-// and submits a capstone, the coach gives feedback, the facilitator sets the cohort's
+// and submits a capstone, a facilitator gives feedback and sets the cohort's
 // rule and approves the certificate, and the fellow downloads the certificate PDF and
 // checks it on the verifier page too. Each new page is checked with axe-core.
 
@@ -70,7 +70,7 @@ async function download(page, link) {
 /** Uploads `path` on the verifier page and waits for a valid result. */
 async function verifyFile(page, path, label) {
   await page.goto(`${server.url}/verify`);
-  await page.getByLabel('Badge image (PNG) or credential file (JSON)').setInputFiles(path);
+  await page.getByLabel('Badge image (PNG), certificate (PDF) or credential file (JSON)').setInputFiles(path);
   await Promise.all([page.waitForURL(/\/verify#report$/), page.getByRole('button', { name: 'Verify' }).click()]);
   const result = page.locator('#report');
   await result.waitFor();
@@ -126,10 +126,10 @@ describe('credentials', () => {
     await fellow.getByRole('button', { name: 'Submit Capstone Portfolio' }).click();
     await fellow.getByText('Your Capstone Portfolio is submitted.').waitFor();
 
-    // The coach gives feedback.
+    // A facilitator of the cohort gives feedback; coaches review only their own fellows.
     const coachView = await openPage(browser);
     const coach = coachView.page;
-    await signIn(coach, server.url, 'coach@demo.tli-hub.test');
+    await signIn(coach, server.url, 'facilitator@demo.tli-hub.test');
     await coach.goto(`${server.url}/cohorts/${cohort}/capstones`);
     await assertAccessible(coach, 'the capstone list');
     await coach.getByRole('row', { name: /Family literacy nights/ }).getByRole('link').click();

@@ -798,6 +798,29 @@ async fn capstone_review_leads_to_certificate(backend: Backend) {
         .collect();
     let (status, _) = post(&outsider, app, "/api/capstone/feedback", &feedback).await;
     assert_eq!(status, 403);
+    // A coach reviews only the fellows paired with them.
+    let unpaired = get_json_as(
+        &coach,
+        app,
+        &format!("/api/capstone/list?cohort_id={cohort}"),
+    )
+    .await;
+    assert_eq!(unpaired, json!([]), "an unpaired coach lists no capstones");
+    let (status, _) = post(&coach, app, "/api/capstone/feedback", &feedback).await;
+    assert_eq!(status, 404, "an unpaired coach cannot give feedback");
+    {
+        use sea_orm::ActiveModelTrait;
+        app::entities::coaching_pairs::ActiveModel {
+            cohort_id: sea_orm::ActiveValue::Set(world.cohort),
+            coach_user_id: sea_orm::ActiveValue::Set(app.user_id(COACH).await),
+            fellow_user_id: sea_orm::ActiveValue::Set(fellow_id),
+            created_at: sea_orm::ActiveValue::Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
     let listed = get_json_as(
         &coach,
         app,

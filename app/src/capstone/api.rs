@@ -93,6 +93,31 @@ pub mod server {
             .collect())
     }
 
+    /// Returns the fellows whose capstones `user` reviews in the cohort: every fellow for
+    /// administrators and facilitators, and a coach's paired fellows.
+    pub async fn reviewable_fellows(
+        db: &DatabaseConnection,
+        user: &crate::auth::CurrentUser,
+        cohort_id: i32,
+    ) -> Result<Vec<i32>, DbErr> {
+        let fellows = cohort_fellows(db, cohort_id).await?;
+        if user.is_admin || user.has_role_in(cohort_id, crate::auth::Role::Facilitator) {
+            return Ok(fellows);
+        }
+        let paired: Vec<i32> = crate::entities::coaching_pairs::Entity::find()
+            .filter(crate::entities::coaching_pairs::Column::CohortId.eq(cohort_id))
+            .filter(crate::entities::coaching_pairs::Column::CoachUserId.eq(user.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|pair| pair.fellow_user_id)
+            .collect();
+        Ok(fellows
+            .into_iter()
+            .filter(|id| paired.contains(id))
+            .collect())
+    }
+
     /// Lists the pathway groups of the cohort's program.
     pub async fn pathways(
         db: &DatabaseConnection,
@@ -284,7 +309,7 @@ pub mod server {
     pub fn editable(capstone: &capstones::Model) -> Result<(), AppError> {
         if capstone.state == State::Submitted.name() {
             return Err(reject(AppError::Conflict(
-                "Your capstone is waiting for review, so it cannot change now. You can revise it after your reviewer gives feedback.".into(),
+                "Your capstone is waiting for review, so it cannot change now. You can revise it after your coach or facilitator gives feedback.".into(),
             )));
         }
         Ok(())
@@ -418,8 +443,10 @@ pub async fn save_capstone(
         .await
         .map_err(db_failure)?;
     editable(&capstone)?;
-    let stored_version = if version == 0 {
-        capstone.version
+    // Version 0 is the form of a capstone that did not exist yet: it may fill only the
+    // empty draft, never a capstone saved since.
+    let stored_version = if version == 0 && capstone.version == 1 {
+        1
     } else {
         version
     };
@@ -645,9 +672,10 @@ pub async fn list_capstones(cohort_id: i32) -> Result<Vec<CapstoneRow>, AppError
     use crate::entities::{capstones, users};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-    authorized(crate::auth::Action::ReviewCapstones(cohort_id))?;
+    let actor = authorized(crate::auth::Action::ReviewCapstones(cohort_id))?;
+    let user = actor.user().ok_or(AppError::Unauthenticated)?;
     let db = db()?;
-    let fellows = server::cohort_fellows(&db, cohort_id)
+    let fellows = server::reviewable_fellows(&db, user, cohort_id)
         .await
         .map_err(db_failure)?;
     let people = users::Entity::find()
@@ -686,15 +714,16 @@ pub async fn list_capstones(cohort_id: i32) -> Result<Vec<CapstoneRow>, AppError
 #[server(prefix = "/api", endpoint = "capstone/review", input = server_fn::codec::GetUrl)]
 pub async fn get_capstone_review(cohort_id: i32, fellow_id: i32) -> Result<CapstoneView, AppError> {
     use crate::context::{authorized, db, db_failure, reject};
-    authorized(crate::auth::Action::ReviewCapstones(cohort_id))?;
+    let actor = authorized(crate::auth::Action::ReviewCapstones(cohort_id))?;
+    let user = actor.user().ok_or(AppError::Unauthenticated)?;
     let db = db()?;
-    if !server::cohort_fellows(&db, cohort_id)
+    if !server::reviewable_fellows(&db, user, cohort_id)
         .await
         .map_err(db_failure)?
         .contains(&fellow_id)
     {
         return Err(reject(AppError::NotFound(
-            "There is no such fellow in this cohort.".into(),
+            "There is no such fellow among those whose capstones you review in this cohort.".into(),
         )));
     }
     server::load_view(&db, cohort_id, fellow_id, true).await
@@ -725,6 +754,15 @@ pub async fn give_capstone_feedback(
         });
     }
     let db = db()?;
+    if !server::reviewable_fellows(&db, user, cohort_id)
+        .await
+        .map_err(db_failure)?
+        .contains(&fellow_id)
+    {
+        return fail(AppError::NotFound(
+            "There is no such fellow among those whose capstones you review in this cohort.".into(),
+        ));
+    }
     let result = capstones::Entity::update_many()
         .col_expr(
             capstones::Column::State,

@@ -17,7 +17,7 @@ use crate::cohorts::cohort_id_param;
 use crate::error::AppError;
 use crate::ui::{
     ErrorNotice, FieldError, FormErrorNotice, SuccessNotice, field_message, posted_error,
-    query_param,
+    posted_for, query_param, shown_value, textarea_text,
 };
 
 fn no_cohort() -> AnyView {
@@ -93,6 +93,14 @@ fn CapstoneEditor(view: CapstoneView) -> impl IntoView {
     let locked = view.state == State::Submitted;
     let cohort_id = view.cohort_id;
     let version = view.version.to_string();
+    // A save that came back with an error shows what was typed, not what is stored.
+    let posted = posted_for(
+        &SaveCapstone::url(),
+        &[("cohort_id", &cohort_id.to_string())],
+    );
+    let title = shown_value(&posted, "title", view.title.clone());
+    let challenge = shown_value(&posted, "challenge", view.challenge.clone());
+    let reflection = shown_value(&posted, "reflection", view.reflection.clone());
     view! {
         <FormErrorNotice error=error.clone() fields/>
         <p>
@@ -112,10 +120,10 @@ fn CapstoneEditor(view: CapstoneView) -> impl IntoView {
             <section class="panel" aria-labelledby="project-heading">
                 <h2 id="project-heading">"The project"</h2>
                 <label for="capstone-title">"Title"</label>
-                <input id="capstone-title" name="title" value=view.title.clone() maxlength=TITLE_MAX_CHARS.to_string() disabled=locked aria-describedby="capstone-title-error"/>
+                <input id="capstone-title" type="text" name="title" value=title maxlength=TITLE_MAX_CHARS.to_string() disabled=locked aria-describedby="capstone-title-error"/>
                 <FieldError id="capstone-title-error" message=field_message(&error, "title")/>
                 <label for="capstone-challenge">"The leadership challenge in your setting"</label>
-                <textarea id="capstone-challenge" name="challenge" rows="5" maxlength=CHALLENGE_MAX_CHARS.to_string() disabled=locked aria-describedby="capstone-challenge-error">{view.challenge.clone()}</textarea>
+                <textarea id="capstone-challenge" name="challenge" rows="5" maxlength=CHALLENGE_MAX_CHARS.to_string() disabled=locked aria-describedby="capstone-challenge-error">{textarea_text(&challenge)}</textarea>
                 <FieldError id="capstone-challenge-error" message=field_message(&error, "challenge")/>
                 <label for="capstone-pathway">"Pathway"</label>
                 <select id="capstone-pathway" name="pathway" disabled=locked aria-describedby="capstone-pathway-error">
@@ -143,7 +151,7 @@ fn CapstoneEditor(view: CapstoneView) -> impl IntoView {
                 <GrowthHistory growth=view.growth.clone()/>
                 <label for="capstone-reflection">"Growth reflection"</label>
                 <p class="hint" id="capstone-reflection-hint">"How did your leadership grow along the competency continuum? Draw on your self-assessments above."</p>
-                <textarea id="capstone-reflection" name="reflection" rows="10" maxlength=REFLECTION_MAX_CHARS.to_string() disabled=locked aria-describedby="capstone-reflection-hint capstone-reflection-error">{view.reflection.clone()}</textarea>
+                <textarea id="capstone-reflection" name="reflection" rows="10" maxlength=REFLECTION_MAX_CHARS.to_string() disabled=locked aria-describedby="capstone-reflection-hint capstone-reflection-error">{textarea_text(&reflection)}</textarea>
                 <FieldError id="capstone-reflection-error" message=field_message(&error, "reflection")/>
             </section>
             {(!locked).then(|| view! { <button type="submit">"Save capstone"</button> })}
@@ -158,6 +166,7 @@ fn CapstoneEditor(view: CapstoneView) -> impl IntoView {
                     <form method="post" action=SubmitCapstone::url()>
                         <input type="hidden" name="cohort_id" value=cohort_id.to_string()/>
                         <input type="hidden" name="version" value=version/>
+                        <p class="hint">"Submitting sends what is saved, so save your latest changes first. It stays locked until your coach or facilitator gives feedback."</p>
                         <button type="submit">"Submit Capstone Portfolio"</button>
                     </form>
                 }.into_any()
@@ -174,7 +183,7 @@ fn CapstoneEditor(view: CapstoneView) -> impl IntoView {
 #[component]
 fn GrowthHistory(growth: Vec<GrowthEntry>) -> impl IntoView {
     view! {
-        <h3>"Your growth history"</h3>
+        <h3>"Growth history"</h3>
         {if growth.is_empty() {
             view! { <p class="hint">"No self-assessments yet. Rate your growth on your competencies page."</p> }.into_any()
         } else {
@@ -234,7 +243,7 @@ fn Milestones(cohort_id: i32, milestones: Vec<Milestone>, locked: bool) -> impl 
                 <form method="post" action=AddMilestone::url() class="stacked-form">
                     <input type="hidden" name="cohort_id" value=cohort_id.to_string()/>
                     <label for="milestone-title">"New milestone"</label>
-                    <input id="milestone-title" name="title" maxlength=TITLE_MAX_CHARS.to_string() aria-describedby="milestone-title-error"/>
+                    <input id="milestone-title" type="text" name="title" maxlength=TITLE_MAX_CHARS.to_string() aria-describedby="milestone-title-error"/>
                     <FieldError id="milestone-title-error" message=field_message(&error, "title")/>
                     <label for="milestone-term">"Term"</label>
                     <select id="milestone-term" name="term_position">

@@ -53,15 +53,23 @@ impl Rule {
             ),
         ];
         parts.retain(|part| !part.starts_with('0'));
-        let mut text = format!(
-            "Awarded to fellows who complete the Teacher Leadership Institute: micro-credentials earned ({})",
-            parts.join(", ")
-        );
-        if self.capstone_reviewed {
-            text.push_str(", and a Capstone Portfolio reviewed by a coach or facilitator");
+        let mut requirements = Vec::new();
+        if !parts.is_empty() {
+            requirements.push(format!("micro-credentials earned ({})", parts.join(", ")));
         }
-        text.push_str(", approved by program staff.");
-        text
+        if self.capstone_reviewed {
+            requirements.push("a Capstone Portfolio reviewed by a coach or facilitator".to_owned());
+        }
+        match requirements.is_empty() {
+            true => {
+                "Awarded by program staff to fellows who complete the Teacher Leadership Institute."
+                    .to_owned()
+            }
+            false => format!(
+                "Awarded to fellows who complete the Teacher Leadership Institute with {}, approved by program staff.",
+                requirements.join(" and ")
+            ),
+        }
     }
 }
 
@@ -156,5 +164,12 @@ mod tests {
         assert_eq!(Rule::from_json(""), Rule::default());
         assert!(!rule.narrative().contains("pathway"));
         assert!(!rule.narrative().contains("Capstone"));
+        let none = Rule {
+            overarching: 0,
+            pathway: 0,
+            decc: 0,
+            capstone_reviewed: false,
+        };
+        assert!(!none.narrative().contains("()"), "{}", none.narrative());
     }
 }

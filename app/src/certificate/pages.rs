@@ -85,7 +85,11 @@ fn CertificatesTable(view: CertificatesView) -> impl IntoView {
                                 <td>{tally(fellow.overarching, rule.overarching)}</td>
                                 <td>{tally(fellow.pathway, rule.pathway)}</td>
                                 <td>{tally(fellow.decc, rule.decc)}</td>
-                                <td>{if fellow.capstone_reviewed { "✓ Yes" } else { "✕ Not yet" }}</td>
+                                <td>{match (fellow.capstone_reviewed, rule.capstone_reviewed) {
+                                    (true, _) => "✓ Yes",
+                                    (false, true) => "✕ Not yet",
+                                    (false, false) => "Not required",
+                                }}</td>
                                 <td>{action}</td>
                             </tr>
                         }

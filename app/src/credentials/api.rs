@@ -9,6 +9,8 @@ use crate::error::AppError;
 
 /// Maximum characters in a revocation reason.
 pub const REASON_MAX_CHARS: usize = 1_000;
+/// Maximum characters in the address that identifies a recipient.
+pub const RECIPIENT_URL_MAX_CHARS: usize = 500;
 /// Session key of the verifier's last report.
 #[cfg(feature = "ssr")]
 pub const REPORT_SESSION_KEY: &str = "verifier_report";
@@ -57,7 +59,8 @@ pub struct CredentialView {
     pub earned_on: String,
     pub standing: Standing,
     pub results: Vec<ResultRow>,
-    pub evidence: Vec<(String, String)>,
+    /// Each shown piece of evidence: its anchor on the page, title and description.
+    pub evidence: Vec<(String, String, String)>,
     pub linkedin_url: String,
     /// Whether it is the Leadership Certificate of Distinction, which has a PDF.
     pub is_certificate: bool,
@@ -251,7 +254,17 @@ pub async fn get_credential(public_id: String) -> Result<CredentialView, AppErro
         .and_then(|document| document["evidence"].as_array().cloned())
         .unwrap_or_default()
         .into_iter()
-        .map(|item| (text(item.get("name")), text(item.get("description"))))
+        .map(|item| {
+            let anchor = text(item.get("id"))
+                .rsplit_once('#')
+                .map(|(_, anchor)| anchor.to_owned())
+                .unwrap_or_default();
+            (
+                anchor,
+                text(item.get("name")),
+                text(item.get("description")),
+            )
+        })
         .collect();
     let url = crate::credentials::document::credential_url(
         &crate::context::app_state()?.public_url,
@@ -378,10 +391,14 @@ pub async fn save_credential_choices(
         "email" => "email",
         "url" => {
             let parsed = url::Url::parse(&recipient_url);
-            if !matches!(parsed.as_ref().map(url::Url::scheme), Ok("https" | "http")) {
+            if !matches!(parsed.as_ref().map(url::Url::scheme), Ok("https" | "http"))
+                || recipient_url.chars().count() > RECIPIENT_URL_MAX_CHARS
+            {
                 return fail(AppError::Invalid {
                     field: "recipient_url".into(),
-                    message: "Give a full web address that identifies you, starting with https://, such as your school profile page.".into(),
+                    message: format!(
+                        "Give a full web address that identifies you, starting with https:// or http://, such as your school profile page, in at most {RECIPIENT_URL_MAX_CHARS} characters."
+                    ),
                 });
             }
             "url"

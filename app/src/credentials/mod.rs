@@ -84,6 +84,10 @@ pub struct Report {
     pub checks: Vec<(CheckName, Check)>,
     pub name: Option<String>,
     pub id: Option<String>,
+    /// The issuer's name as the credential states it.
+    pub issuer: Option<String>,
+    /// How the credential identifies its recipient: an address, or a hashed email.
+    pub recipient: Option<String>,
 }
 
 impl Report {

@@ -93,7 +93,7 @@ fn CredentialDetails(view: CredentialView) -> impl IntoView {
                 <h2 id="about-heading">"What it recognizes"</h2>
                 <p>{description}</p>
                 <dl class="facts">
-                    <dt>"Competency"</dt><dd>{competency}</dd>
+                    {(!competency.is_empty()).then(|| view! { <dt>"Competency"</dt><dd>{competency.clone()}</dd> })}
                     <dt>"Criteria"</dt><dd>{criteria}</dd>
                     <dt>"Issuer"</dt><dd>{issuer.clone()}</dd>
                 </dl>
@@ -117,8 +117,8 @@ fn CredentialDetails(view: CredentialView) -> impl IntoView {
                 <section class="panel" aria-labelledby="evidence-heading">
                     <h2 id="evidence-heading">"Evidence the fellow shares"</h2>
                     <ul>
-                        {evidence.into_iter().map(|(title, summary)| view! {
-                            <li><strong>{title}</strong>{(!summary.is_empty()).then(|| format!(": {summary}"))}</li>
+                        {evidence.into_iter().map(|(anchor, title, summary)| view! {
+                            <li id=anchor><strong>{title}</strong>{(!summary.is_empty()).then(|| format!(": {summary}"))}</li>
                         }).collect_view()}
                     </ul>
                 </section>
@@ -138,55 +138,59 @@ fn CredentialDetails(view: CredentialView) -> impl IntoView {
                     <p class="hint">"This page's address: "<code>{url}</code></p>
                 </section>
             })}
-            {owner.map(|owner| view! { <OwnerForm public_id=public_id.clone() owner/> })}
+            {owner
+                .filter(|_| !matches!(standing, Standing::Revoked { .. }))
+                .map(|owner| view! { <OwnerForm public_id=public_id.clone() owner is_certificate/> })}
             {(can_revoke && !matches!(standing, Standing::Revoked { .. })).then(|| view! { <RevokeForm public_id=public_id.clone()/> })}
         </article>
     }
 }
 
 #[component]
-fn OwnerForm(public_id: String, owner: OwnerChoices) -> impl IntoView {
+fn OwnerForm(public_id: String, owner: OwnerChoices, is_certificate: bool) -> impl IntoView {
     let error = posted_error::<SaveCredentialChoices>();
     let url_message = field_message(&error, "recipient_url");
     let by_url = owner.recipient == "url";
     view! {
-        <section class="panel" aria-labelledby="choices-heading">
-            <h2 id="choices-heading">"Your choices"</h2>
-            <FormErrorNotice error=error.clone() fields=&["recipient_url"]/>
-            <form method="post" action=SaveCredentialChoices::url() class="stacked-form">
-                <input type="hidden" name="public_id" value=public_id/>
-                <fieldset>
-                    <legend>"How the credential identifies you"</legend>
-                    <label class="checkbox" for="recipient-email">
-                        <input id="recipient-email" type="radio" name="recipient" value="email" checked=!by_url/>
-                        "By my email address, stored only as a salted hash: anyone who knows the address can confirm it is you"
-                    </label>
-                    <label class="checkbox" for="recipient-url">
-                        <input id="recipient-url" type="radio" name="recipient" value="url" checked=by_url/>
-                        "By a web address that is mine, such as my school profile page"
-                    </label>
-                    <label for="recipient-url-value">"Web address"</label>
-                    <input id="recipient-url-value" type="url" name="recipient_url" value=owner.recipient_url aria-describedby="recipient-url-error" placeholder="https://"/>
-                    <FieldError id="recipient-url-error" message=url_message/>
-                </fieldset>
-                <fieldset>
-                    <legend>"Evidence shown with the credential"</legend>
-                    {owner.evidence.is_empty().then(|| view! { <p class="hint">"This submission had no evidence from your library."</p> })}
-                    {owner.evidence.into_iter().enumerate().map(|(index, item)| {
-                        let id = format!("evidence-{}", item.id);
-                        view! {
-                            <label class="checkbox" for=id.clone()>
-                                <input id=id.clone() type="checkbox" name=format!("evidence[{index}]") value=item.id.to_string() checked=item.shown/>
-                                {item.title}
-                            </label>
-                        }
-                    }).collect_view()}
-                    <p class="hint">"Only the title and description are shown; files stay private."</p>
-                </fieldset>
-                <button type="submit">"Save and sign again"</button>
-            </form>
-        </section>
-    }
+            <section class="panel" aria-labelledby="choices-heading">
+                <h2 id="choices-heading">"Your choices"</h2>
+                <FormErrorNotice error=error.clone() fields=&["recipient_url"]/>
+                <form method="post" action=SaveCredentialChoices::url() class="stacked-form">
+                    <input type="hidden" name="public_id" value=public_id/>
+                    <fieldset>
+                        <legend>"How the credential identifies you"</legend>
+                        <label class="checkbox" for="recipient-email">
+                            <input id="recipient-email" type="radio" name="recipient" value="email" checked=!by_url/>
+                            "By my email address, stored only as a salted hash: anyone who knows the address can confirm it is you"
+                        </label>
+                        <label class="checkbox" for="recipient-url">
+                            <input id="recipient-url" type="radio" name="recipient" value="url" checked=by_url/>
+                            "By a web address that is mine, such as my school profile page"
+                        </label>
+                        <label for="recipient-url-value">"Web address"</label>
+                        <input id="recipient-url-value" type="url" name="recipient_url" value=owner.recipient_url aria-describedby="recipient-url-error" placeholder="https://"/>
+                        <FieldError id="recipient-url-error" message=url_message/>
+                    </fieldset>
+    {(!is_certificate).then(|| view! {
+                    <fieldset>
+                        <legend>"Evidence shown with the credential"</legend>
+                        {owner.evidence.is_empty().then(|| view! { <p class="hint">"This submission had no evidence from your library."</p> })}
+                        {owner.evidence.into_iter().enumerate().map(|(index, item)| {
+                            let id = format!("evidence-{}", item.id);
+                            view! {
+                                <label class="checkbox" for=id.clone()>
+                                    <input id=id.clone() type="checkbox" name=format!("evidence[{index}]") value=item.id.to_string() checked=item.shown/>
+                                    {item.title}
+                                </label>
+                            }
+                        }).collect_view()}
+                        <p class="hint">"Only the title and description are shown; files stay private."</p>
+                    </fieldset>
+                    })}
+                    <button type="submit">"Save and sign again"</button>
+                </form>
+            </section>
+        }
 }
 
 #[component]
@@ -260,15 +264,15 @@ pub fn VerifierPage() -> impl IntoView {
     view! {
         <leptos_meta::Title text="Verify a credential"/>
         <h1>"Verify a credential"</h1>
-        <p>"Check an Open Badges 3.0 credential from TLI Hub: paste its JSON or choose the badge image. Nothing is fetched from other sites, and nothing you check is kept."</p>
+        <p>"Check an Open Badges 3.0 credential from TLI Hub: paste its JSON, or choose the badge image, the certificate PDF or the credential file. A file is checked when one is chosen; otherwise the pasted text is. Nothing is fetched from other sites."</p>
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
                 report.await.ok().flatten().map(|report| view! { <ReportView report/> })
             })}
         </Suspense>
         <form method="post" action=VERIFY_ACTION enctype="multipart/form-data" class="stacked-form panel">
-            <label for="verify-file">"Badge image (PNG) or credential file (JSON)"</label>
-            <input id="verify-file" type="file" name="file" accept="image/png,application/json,application/ld+json,.json,.png"/>
+            <label for="verify-file">"Badge image (PNG), certificate (PDF) or credential file (JSON)"</label>
+            <input id="verify-file" type="file" name="file" accept="image/png,application/pdf,application/json,application/ld+json,.json,.png,.pdf"/>
             <label for="verify-text">"Or paste the credential"</label>
             <textarea id="verify-text" name="credential" rows="8" spellcheck="false"></textarea>
             <button type="submit">"Verify"</button>
@@ -295,6 +299,9 @@ fn ReportView(report: Report) -> impl IntoView {
             <h2 id="report-heading">"Result"</h2>
             <div class=class role="status"><p><strong>{summary}</strong></p></div>
             {report.name.map(|name| view! { <p>"Credential: "<strong>{name}</strong></p> })}
+            {report.issuer.map(|issuer| view! { <p>"Issuer: "<strong>{issuer}</strong></p> })}
+            {report.recipient.map(|recipient| view! { <p>"Recipient: "{recipient}</p> })}
+            <p class="hint">"Only the signed credential is checked: compare the name, recipient and dates with what the file or page shows, and open the credential's own address to see it as the issuer published it."</p>
             {report.id.map(|id| view! { <p class="hint">"Id: "<code>{id}</code></p> })}
             <ol class="check-list">
                 {report.checks.into_iter().map(|(name, check)| {

@@ -322,7 +322,7 @@ pub async fn cohort_and_program(
 
 /// Returns the public address of one shown piece of evidence.
 pub fn evidence_url(credential_url: &str, item_id: i32) -> String {
-    format!("{credential_url}/evidence/{item_id}")
+    format!("{credential_url}#evidence-{item_id}")
 }
 
 /// Finds the credential with public identifier `public_id`.

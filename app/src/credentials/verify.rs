@@ -50,6 +50,21 @@ async fn check_document(
         .get("id")
         .and_then(Value::as_str)
         .map(|id| id.chars().take(300).collect());
+    report.issuer = document["issuer"]
+        .get("name")
+        .and_then(Value::as_str)
+        .map(|name| name.chars().take(200).collect());
+    let subject = &document["credentialSubject"];
+    report.recipient = match (
+        subject.get("id").and_then(Value::as_str),
+        subject["identifier"][0].get("identityHash"),
+    ) {
+        (Some(id), _) => Some(id.chars().take(300).collect()),
+        (None, Some(_)) => Some(
+            "an email address, stored as a salted hash; the recipient can show it is theirs".into(),
+        ),
+        (None, None) => None,
+    };
 
     let problems = if is_clr(&document) {
         // The CLR 2.0 schema is not bundled; the credentials a CLR bundles are
@@ -84,7 +99,17 @@ async fn check_document(
             }
         }
     };
+    let signature_failed = !matches!(signature, Check::Passed);
     report.push(CheckName::Signature, signature);
+    if signature_failed {
+        // Nothing the document says can be trusted, so its status and dates are not read.
+        report.push(CheckName::Status, Check::NotChecked);
+        report.push(CheckName::Dates, Check::NotChecked);
+        if is_clr(&document) {
+            report.push(CheckName::Bundled, Check::NotChecked);
+        }
+        return Ok(report);
+    }
     if is_clr(&document) {
         report.push(CheckName::Status, Check::Passed);
         report.push(CheckName::Dates, dates(&document, now));
@@ -240,9 +265,14 @@ async fn issuer_key(
             "The proof's verification method \"{method}\" does not name a key."
         )));
     };
-    if controller != issuer || !issuer.starts_with(&format!("{base_url}/issuers/")) {
+    if !issuer.starts_with(&format!("{base_url}/issuers/")) {
         return Ok(Err(format!(
-            "It was signed by {controller}, which is not a TLI Hub issuer at {base_url}; this verifier checks only credentials this TLI Hub issued."
+            "It names {issuer} as its issuer, which is not an issuer of this TLI Hub at {base_url}. This verifier checks only credentials this TLI Hub issued."
+        )));
+    }
+    if controller != issuer {
+        return Ok(Err(format!(
+            "It names {issuer} as its issuer but was signed with a key of {controller}."
         )));
     }
     let published = keys::published(db).await?;

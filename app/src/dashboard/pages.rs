@@ -168,7 +168,7 @@ fn CohortDashboardView(mut data: CohortDashboard, done: Option<&'static str>) ->
         </section>
         <section aria-labelledby="charts-heading" class="panel">
             <h2 id="charts-heading">"Charts"</h2>
-            <div class="chart-grid">
+            <div class="dashboard-charts">
                 {charts.into_iter().map(|chart| view! { <ChartFigure chart csv_base=format!("{base}/")/> }).collect_view()}
             </div>
         </section>
@@ -379,8 +379,10 @@ fn AtRiskSection(data: CohortDashboard, base: String) -> impl IntoView {
         <section aria-labelledby="at-risk-heading" class="panel">
             <h2 id="at-risk-heading">{format!("At risk ({})", data.at_risk_total)}</h2>
             <p class="hint">{format!(
-                "Reasons: a missed assignment deadline, no activity for {} days, {} or more not-yet decisions on one micro-credential, or {} or more missed workshops.",
-                data.query.idle_days, super::NOT_YET_AT_RISK, super::MISSED_WORKSHOPS_AT_RISK
+                "Reasons: a missed assignment deadline, no activity for {}, {} or more not-yet decisions on one micro-credential, or {} or more missed workshops.",
+                count_of(usize::try_from(data.query.idle_days).unwrap_or(0), "day", "days"),
+                super::NOT_YET_AT_RISK,
+                super::MISSED_WORKSHOPS_AT_RISK
             )}</p>
             <FormErrorNotice error=pair_error fields=&[]/>
             {data.at_risk.is_empty().then(|| view! { <p class="placeholder">"No fellow is at risk."</p> })}
@@ -628,7 +630,7 @@ fn ProgramView(data: ProgramDashboard) -> impl IntoView {
         </section>
         <section aria-labelledby="program-charts" class="panel">
             <h2 id="program-charts">"Charts"</h2>
-            <div class="chart-grid">
+            <div class="dashboard-charts">
                 {data.charts.iter().cloned().map(|chart| view! { <ChartFigure chart csv_base="/dashboard/"/> }).collect_view()}
             </div>
         </section>
