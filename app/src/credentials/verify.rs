@@ -26,7 +26,7 @@ pub async fn check(
     check_document(db, base_url, &document, now, report).await
 }
 
-/// Whether `document` is a Comprehensive Learner Record.
+/// Returns whether `document` is a Comprehensive Learner Record.
 fn is_clr(document: &Value) -> bool {
     document["type"]
         .as_array()
@@ -102,7 +102,7 @@ async fn check_document(
     let signature_failed = !matches!(signature, Check::Passed);
     report.push(CheckName::Signature, signature);
     if signature_failed {
-        // Nothing the document says can be trusted, so its status and dates are not read.
+        // The document's claims cannot be trusted, so its status and dates are not read.
         report.push(CheckName::Status, Check::NotChecked);
         report.push(CheckName::Dates, Check::NotChecked);
         if is_clr(&document) {
