@@ -328,3 +328,8 @@ mod tests {
         );
     }
 }
+
+/// Formats a UTC moment as a US long date, such as "December 5, 2026".
+pub fn long_date(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%B %-d, %Y").to_string()
+}

@@ -66,7 +66,7 @@ pub enum LogFormat {
 pub struct Config {
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
-    /// Where the private keys that sign credentials are kept.
+    /// Folder of the private keys that sign credentials.
     pub keys_dir: PathBuf,
     pub database: DatabaseUrl,
     pub site_dir: PathBuf,

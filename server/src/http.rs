@@ -49,7 +49,7 @@ const PUBLIC_CACHE: &str = "public, max-age=86400";
 /// (a cheap 304 when unchanged) before each use.
 const PKG_CACHE: &str = "no-cache";
 
-/// The application's routes, generated once per process.
+/// Returns the application's routes, generated once per process.
 ///
 /// NOTE: generating the list renders the app with resource loading switched off for
 /// the whole process, and a resource first polled meanwhile, by a request to another

@@ -207,7 +207,7 @@ async fn verify(app: &TestApp, body: Vec<u8>) -> (u16, Value) {
     (status, response.json().await.unwrap())
 }
 
-/// The reason the report's `check` step failed, or a panic naming the report.
+/// Returns the reason the report's `check` step failed, and panics when it passed.
 fn failure(report: &Value, check: &str) -> String {
     report["checks"]
         .as_array()
@@ -445,7 +445,7 @@ async fn bad_credentials_fail_with_their_own_reasons(backend: Backend) {
         "{report:#}"
     );
 
-    // A 50 MB upload through the page's form is refused by size, and the page says so.
+    // A 50 MB upload through the page's form is rejected by size, and the page shows why.
     let visitor = common::cookie_client();
     let huge = vec![b'a'; 50 * 1024 * 1024];
     let form = reqwest::multipart::Form::new()
@@ -472,7 +472,7 @@ async fn bad_credentials_fail_with_their_own_reasons(backend: Backend) {
         .unwrap();
     assert!(page.contains("The file is 50.0 MB"), "{page}");
 
-    // The server still answers and the credential still verifies.
+    // The server still responds and the credential still verifies.
     let (status, report) = verify(app, document.to_string().into_bytes()).await;
     assert_eq!(status, 200, "{report:#}");
     world.app.stop().await;
@@ -627,7 +627,7 @@ async fn capstone_review_leads_to_certificate(backend: Backend) {
     let facilitator = app.signed_in_client(FACILITATOR).await;
     let coach = app.signed_in_client(COACH).await;
 
-    // The rule asks for the one overarching micro-credential earned and the capstone.
+    // The rule requires the one overarching micro-credential earned and the capstone.
     let rule = [
         ("cohort_id", cohort.as_str()),
         ("overarching", "1"),
@@ -936,9 +936,9 @@ async fn capstone_review_leads_to_certificate(backend: Backend) {
 }
 
 /// Times issuing (signing, schema check and storing), verifying and certificate PDF
-/// rendering, each against a baseline measured in the same run: a bare Ed25519
-/// signature over a document of the same size, and baking the same credential into
-/// the PNG badge. Prints Markdown table rows for BENCHMARKS.md.
+/// rendering. Each is compared with a baseline from the same run: a bare Ed25519
+/// signature over the same JSON, and baking the same credential into the PNG badge.
+/// Prints Markdown table rows for BENCHMARKS.md.
 async fn throughput(backend: Backend) {
     const ROUNDS: usize = 100;
     let world = arrange(backend).await;

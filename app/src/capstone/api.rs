@@ -29,7 +29,7 @@ pub mod server {
     }
 
     fn date(at: chrono::DateTime<Utc>) -> String {
-        at.format("%B %-d, %Y").to_string()
+        crate::local_time::long_date(at)
     }
 
     /// Finds the fellow's capstone in the cohort, if they started one.
@@ -704,7 +704,7 @@ pub async fn list_capstones(cohort_id: i32) -> Result<Vec<CapstoneRow>, AppError
                 state: project.and_then(|project| super::State::parse(&project.state)),
                 submitted_on: project
                     .and_then(|project| project.submitted_at)
-                    .map(|at| at.format("%B %-d, %Y").to_string()),
+                    .map(crate::local_time::long_date),
             }
         })
         .collect())

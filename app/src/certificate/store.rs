@@ -242,7 +242,7 @@ pub async fn certificate_facts(
         fellow_name: fellow.display_name,
         program_name: program.name,
         cohort_name: cohort.name,
-        awarded_on: credential.earned_at.format("%B %-d, %Y").to_string(),
+        awarded_on: crate::local_time::long_date(credential.earned_at),
         achievements,
         verification_url: document::credential_url(base_url, &credential.public_id),
     })

@@ -102,7 +102,7 @@ mod server {
     use crate::portfolio::draft::DraftContent;
 
     pub fn date(at: DateTime<Utc>) -> String {
-        at.format("%B %-d, %Y").to_string()
+        crate::local_time::long_date(at)
     }
 
     pub fn standing(credential: &credentials::Model) -> Standing {

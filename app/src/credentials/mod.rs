@@ -86,7 +86,7 @@ pub struct Report {
     pub id: Option<String>,
     /// The issuer's name as the credential states it.
     pub issuer: Option<String>,
-    /// How the credential identifies its recipient: an address, or a hashed email.
+    /// Recipient as the credential identifies it: an address, or a hashed email.
     pub recipient: Option<String>,
 }
 

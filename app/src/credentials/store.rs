@@ -190,7 +190,7 @@ async fn unsigned_document(
     microcredential_document(db, base_url, credential).await
 }
 
-/// How the fellow chose to be identified in credentials.
+/// Returns the recipient the fellow chose for their credentials.
 pub fn recipient_of(fellow: users::Model) -> Recipient {
     match (
         fellow.credential_recipient.as_str(),

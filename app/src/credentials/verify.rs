@@ -319,7 +319,7 @@ async fn revocation(
     Ok(match (stored.revoked_at, stored.revoked_reason) {
         (Some(at), reason) => Check::Failed(format!(
             "The issuer revoked it on {}{}.",
-            at.format("%B %-d, %Y"),
+            crate::local_time::long_date(at),
             reason
                 .filter(|reason| !reason.trim().is_empty())
                 .map(|reason| format!(": {}", reason.trim()))
@@ -347,13 +347,14 @@ fn dates(document: &Value, now: DateTime<Utc>) -> Check {
     if from > now {
         return Check::Failed(format!(
             "It is not valid until {}.",
-            from.format("%B %-d, %Y")
+            crate::local_time::long_date(from)
         ));
     }
     match date("validUntil") {
-        Ok(Some(until)) if until <= now => {
-            Check::Failed(format!("It expired on {}.", until.format("%B %-d, %Y")))
-        }
+        Ok(Some(until)) if until <= now => Check::Failed(format!(
+            "It expired on {}.",
+            crate::local_time::long_date(until)
+        )),
         Ok(_) => Check::Passed,
         Err(reason) => Check::Failed(reason),
     }

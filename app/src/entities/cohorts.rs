@@ -23,7 +23,7 @@ pub struct Model {
     pub late_submissions_allowed: bool,
     /// Not-yet decisions after which a coaching meeting comes before the next attempt.
     pub not_yet_before_coaching: i32,
-    /// What completing the program requires for the certificate, as JSON
+    /// Certificate completion rule, as JSON
     /// (`crate::certificate::Rule`); empty means the default rule.
     pub certificate_rule: String,
 }

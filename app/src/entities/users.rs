@@ -25,7 +25,7 @@ pub struct Model {
     pub notification_prefs: String,
     /// When the last daily digest was sent.
     pub digest_sent_at: Option<DateTimeUtc>,
-    /// How credentials identify the person: `email` (a salted hash of the address) or
+    /// Recipient identification in credentials: `email` (a salted hash of the address) or
     /// `url` (`credential_recipient_url`).
     pub credential_recipient: String,
     /// The address that identifies the person in credentials when they chose `url`.
