@@ -26,6 +26,9 @@ cargo test --release --locked -p server --features app/ssr --test dashboard_benc
 step "Credentials: issuing, verifying and certificate PDFs (SQLite and PostgreSQL)"
 cargo test --release --locked -p server --features app/ssr --test credentials -- --ignored --nocapture --test-threads=1
 
+step "Load: reviewers autosaving while fellows browse (SQLite and PostgreSQL)"
+cargo test --release --locked -p server --features app/ssr --test load -- --ignored --nocapture --test-threads=1
+
 step "Review page in Chromium: hydration and save acknowledgement"
 cargo build --release --locked -p server
 TLI_E2E_BINARY="$TARGET_DIR/release/tli-hub" node end2end/bench/review-page.mjs

@@ -49,9 +49,12 @@ pub const MESSAGE_SENT: &str = "message_sent";
 pub const CREDENTIAL_REVOKED: &str = "credential_revoked";
 pub const SIGNING_KEY_ROTATED: &str = "signing_key_rotated";
 pub const CERTIFICATE_APPROVED: &str = "certificate_approved";
+pub const PERSON_DATA_DELETED: &str = "person_data_deleted";
+pub const COHORT_EXPORTED: &str = "cohort_exported";
+pub const BACKUP_RESTORED: &str = "backup_restored";
 
 /// Every action, for the audit log's filter.
-pub const ALL_ACTIONS: [&str; 49] = [
+pub const ALL_ACTIONS: [&str; 52] = [
     SIGN_IN,
     SIGN_IN_FAILED,
     SIGN_IN_THROTTLED,
@@ -101,4 +104,7 @@ pub const ALL_ACTIONS: [&str; 49] = [
     CREDENTIAL_REVOKED,
     SIGNING_KEY_ROTATED,
     CERTIFICATE_APPROVED,
+    PERSON_DATA_DELETED,
+    COHORT_EXPORTED,
+    BACKUP_RESTORED,
 ];

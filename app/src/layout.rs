@@ -16,6 +16,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let can_review = has_role(crate::auth::Role::Reviewer);
     let is_admin = user.as_ref().is_some_and(|user| user.is_admin);
     let home = user.as_ref().map_or("/", |user| user.home_path());
+    let signed_in = user.is_some();
 
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>
@@ -50,7 +51,10 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="main" tabindex="-1">{children()}</main>
         <footer class="site-footer">
-            <p>"TLI Hub · Teacher Leadership Institute · "<a href="/verify">"Verify a credential"</a></p>
+            <p>
+                "TLI Hub · Teacher Leadership Institute · "<a href="/verify">"Verify a credential"</a>
+                {signed_in.then(|| view! { " · "<a href="/my-data">"Your data"</a> })}
+            </p>
         </footer>
         <HydrationMark/>
     }

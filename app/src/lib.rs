@@ -16,6 +16,8 @@ pub mod discussions;
 pub mod error;
 pub mod events;
 mod layout;
+pub mod lifecycle;
+pub mod live;
 pub mod modules;
 pub mod notify;
 pub mod pages;
@@ -139,6 +141,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cohorts/:id/capstones/:fellow") view=capstone::pages::CapstoneReviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/cohorts/:id/certificates") view=certificate::pages::CertificatesPage ssr=SsrMode::Async/>
                     <Route path=path!("/credentials") view=credentials::pages::MyCredentialsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my-data") view=lifecycle::pages::MyDataPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users/:id/delete") view=lifecycle::pages::DeletePersonPage ssr=SsrMode::Async/>
                     <Route path=path!("/credentials/:id") view=credentials::pages::CredentialPage ssr=SsrMode::Async/>
                     <Route path=path!("/verify") view=credentials::pages::VerifierPage ssr=SsrMode::Async/>
                     <Route path=path!("/cohorts/:id/dashboard") view=dashboard::pages::CohortDashboardPage ssr=SsrMode::Async/>

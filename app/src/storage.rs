@@ -24,6 +24,9 @@ pub struct FileStorage {
     store: Arc<dyn ObjectStore>,
     /// The store's location, for logs and startup messages.
     pub description: String,
+    /// The folder of a local store. A process killed during an upload leaves the
+    /// partial file there under a `#N` suffix, which the store's listing hides.
+    local_root: Option<std::path::PathBuf>,
 }
 
 /// A stored upload.
@@ -46,8 +49,20 @@ pub enum UploadError {
     Empty,
     #[error("the upload was interrupted: {0}")]
     Interrupted(String),
+    #[error("the storage is full: {0}")]
+    StorageFull(object_store::Error),
     #[error("storage failed: {0}")]
-    Storage(#[from] object_store::Error),
+    Storage(object_store::Error),
+}
+
+impl From<object_store::Error> for UploadError {
+    fn from(error: object_store::Error) -> Self {
+        if is_storage_full(&error) {
+            UploadError::StorageFull(error)
+        } else {
+            UploadError::Storage(error)
+        }
+    }
 }
 
 impl FileStorage {
@@ -60,6 +75,7 @@ impl FileStorage {
         Ok(FileStorage {
             store: Arc::new(store),
             description: format!("local directory {}", dir.display()),
+            local_root: Some(dir.to_path_buf()),
         })
     }
 
@@ -92,6 +108,7 @@ impl FileStorage {
         Ok(FileStorage {
             store,
             description: format!("S3 bucket {url}"),
+            local_root: None,
         })
     }
 
@@ -100,6 +117,7 @@ impl FileStorage {
         FileStorage {
             store,
             description: description.to_owned(),
+            local_root: None,
         }
     }
 
@@ -135,6 +153,12 @@ impl FileStorage {
             }
             hasher.update(&chunk);
             writer.write(&chunk);
+            // Bounds the parts in flight, so a slow store never makes the upload pile
+            // up in memory, and a failing one (a full disk) stops it at once.
+            if let Err(error) = writer.wait_for_capacity(4).await {
+                writer.abort().await.ok();
+                return Err(error.into());
+            }
         }
         if size == 0 {
             writer.abort().await.ok();
@@ -224,13 +248,187 @@ impl FileStorage {
 
     /// Lists the names of unfinished uploads, for cleaning up after a crash.
     pub async fn unfinished_uploads(&self) -> Result<Vec<String>, object_store::Error> {
-        let mut names = Vec::new();
-        let mut listing = self.store.list(Some(&Path::from("incoming")));
-        while let Some(meta) = listing.next().await {
-            names.push(meta?.location.to_string());
-        }
-        Ok(names)
+        Ok(self
+            .list_under("incoming")
+            .await?
+            .into_iter()
+            .map(|entry| entry.name)
+            .collect())
     }
+
+    /// Lists unfinished uploads with their last change, for the startup sweep: the
+    /// temporary objects of uploads in progress, and on local disk also the partial
+    /// files of uploads and exports that a killed process left behind.
+    pub async fn unfinished_upload_entries(&self) -> Result<Vec<Entry>, object_store::Error> {
+        let mut entries = self.list_under("incoming").await?;
+        if let Some(root) = &self.local_root {
+            for folder in ["incoming", "exports"] {
+                entries.extend(staged_files(root, folder).map_err(|error| {
+                    object_store::Error::Generic {
+                        store: "local directory",
+                        source: Box::new(error),
+                    }
+                })?);
+            }
+        }
+        Ok(entries)
+    }
+
+    /// Removes an unfinished upload named by [`FileStorage::unfinished_upload_entries`].
+    pub async fn remove_unfinished(&self, name: &str) -> Result<(), object_store::Error> {
+        if let Some(root) = &self.local_root
+            && is_staged(name)
+        {
+            return match std::fs::remove_file(root.join(name)) {
+                Ok(()) => Ok(()),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(error) => Err(object_store::Error::Generic {
+                    store: "local directory",
+                    source: Box::new(error),
+                }),
+            };
+        }
+        match self.store.delete(&Path::from(name)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Lists every stored file; each entry's name is the content's SHA-256.
+    pub async fn blobs(&self) -> Result<Vec<Entry>, object_store::Error> {
+        let mut entries = self.list_under("blobs").await?;
+        for entry in &mut entries {
+            if let Some((_, sha256)) = entry.name.rsplit_once('/') {
+                entry.name = sha256.to_owned();
+            }
+        }
+        Ok(entries)
+    }
+
+    /// Copies a local file, such as a finished export archive, into storage under
+    /// `name`, streaming it in parts.
+    pub async fn put_file(
+        &self,
+        name: &str,
+        source: &std::path::Path,
+    ) -> Result<(), object_store::Error> {
+        use tokio::io::AsyncReadExt;
+
+        let failed = |error: std::io::Error| object_store::Error::Generic {
+            store: "local file",
+            source: Box::new(error),
+        };
+        let mut file = tokio::fs::File::open(source).await.map_err(failed)?;
+        let upload = self.store.put_multipart(&Path::from(name)).await?;
+        let mut writer = WriteMultipart::new(upload);
+        let mut buffer = vec![0u8; 1024 * 1024];
+        loop {
+            let read = match file.read(&mut buffer).await {
+                Ok(read) => read,
+                Err(error) => {
+                    writer.abort().await.ok();
+                    return Err(failed(error));
+                }
+            };
+            if read == 0 {
+                break;
+            }
+            writer.write(&buffer[..read]);
+        }
+        writer.finish().await.map(|_| ())
+    }
+
+    /// Streams a file stored with [`FileStorage::put_file`].
+    pub async fn read_named(
+        &self,
+        name: &str,
+    ) -> Result<impl Stream<Item = Result<Bytes, object_store::Error>> + use<>, object_store::Error>
+    {
+        Ok(self.store.get(&Path::from(name)).await?.into_stream())
+    }
+
+    /// Removes a file stored with [`FileStorage::put_file`]; a missing one succeeds.
+    pub async fn remove_named(&self, name: &str) -> Result<(), object_store::Error> {
+        self.remove_unfinished(name).await
+    }
+
+    /// Lists files stored with [`FileStorage::put_file`] under `prefix`.
+    pub async fn named_under(&self, prefix: &str) -> Result<Vec<Entry>, object_store::Error> {
+        self.list_under(prefix).await
+    }
+
+    async fn list_under(&self, prefix: &str) -> Result<Vec<Entry>, object_store::Error> {
+        let mut entries = Vec::new();
+        let mut listing = self.store.list(Some(&Path::from(prefix)));
+        while let Some(meta) = listing.next().await {
+            let meta = meta?;
+            entries.push(Entry {
+                name: meta.location.to_string(),
+                size: meta.size,
+                modified: meta.last_modified,
+            });
+        }
+        Ok(entries)
+    }
+}
+
+/// A stored object found by a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub size: u64,
+    pub modified: chrono::DateTime<chrono::Utc>,
+}
+
+/// True for the name of a local store's partial file: `name#N` with digits `N`.
+fn is_staged(name: &str) -> bool {
+    name.rsplit_once('#').is_some_and(|(_, suffix)| {
+        !suffix.is_empty() && suffix.bytes().all(|byte| byte.is_ascii_digit())
+    })
+}
+
+/// Lists the partial files in `root/folder`, named relative to `root`.
+fn staged_files(root: &std::path::Path, folder: &str) -> std::io::Result<Vec<Entry>> {
+    let listing = match std::fs::read_dir(root.join(folder)) {
+        Ok(listing) => listing,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(error),
+    };
+    let mut entries = Vec::new();
+    for entry in listing {
+        let entry = entry?;
+        let name = format!("{folder}/{}", entry.file_name().to_string_lossy());
+        if !is_staged(&name) {
+            continue;
+        }
+        let metadata = entry.metadata()?;
+        entries.push(Entry {
+            name,
+            size: metadata.len(),
+            modified: metadata
+                .modified()
+                .map(chrono::DateTime::<chrono::Utc>::from)
+                .unwrap_or_else(|_| chrono::Utc::now()),
+        });
+    }
+    Ok(entries)
+}
+
+/// True when `error` was caused by a full disk or an exhausted quota.
+pub fn is_storage_full(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(io) = current.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            )
+        {
+            return true;
+        }
+        cause = current.source();
+    }
+    false
 }
 
 fn blob_path(sha256: &str) -> Path {

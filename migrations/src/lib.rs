@@ -12,6 +12,7 @@ mod m20261206_000006_reviews;
 mod m20261207_000007_modules;
 mod m20261208_000008_credentials;
 mod m20261209_000009_capstones;
+mod m20261210_000010_data_lifecycle;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000007_modules::Migration),
             Box::new(m20261208_000008_credentials::Migration),
             Box::new(m20261209_000009_capstones::Migration),
+            Box::new(m20261210_000010_data_lifecycle::Migration),
         ]
     }
 }

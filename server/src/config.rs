@@ -18,6 +18,7 @@
 //! | `TLI_MAIL_FROM` | sender of outgoing mail | `TLI Hub <no-reply@localhost>` |
 //! | `TLI_STORAGE_URL` | `s3://BUCKET[/PREFIX]` for uploaded files, with `AWS_*` credentials | `TLI_DATA_DIR/files` on local disk |
 //! | `TLI_UPLOAD_MAX_MB` | largest uploaded file, in megabytes, 1 to 10240 | 200 |
+//! | `TLI_ORPHAN_GRACE_MINUTES` | age in minutes past which startup removes an unfinished upload or a stored file no row refers to, 0 to 10080 | 60 |
 //! | `TLI_QUOTA_MB` | most a fellow's files may take together, in megabytes, 1 to 1048576 | 2048 |
 
 use std::fmt;
@@ -86,6 +87,9 @@ pub struct Config {
     pub storage_url: Option<String>,
     pub upload_max_mb: u64,
     pub quota_mb: u64,
+    /// Minutes an unreferenced file is kept before the startup sweep removes it, so
+    /// that uploads in progress on other servers sharing the storage survive.
+    pub orphan_grace_minutes: u64,
 }
 
 /// A variable whose value cannot be used. Its message names the variable, the problem
@@ -266,6 +270,13 @@ impl Config {
             1..=1_048_576,
             "megabytes, such as 2048",
         )?;
+        let orphan_grace_minutes = parse_bounded(
+            &get,
+            "TLI_ORPHAN_GRACE_MINUTES",
+            60,
+            0..=10_080,
+            "minutes, such as 60",
+        )?;
 
         Ok(Config {
             bind,
@@ -286,6 +297,7 @@ impl Config {
             storage_url,
             upload_max_mb,
             quota_mb,
+            orphan_grace_minutes,
         })
     }
 }

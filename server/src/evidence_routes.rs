@@ -210,6 +210,14 @@ async fn receive(
                         ));
                     }
                     Err(UploadError::Interrupted(_)) => return Err(interrupted()),
+                    Err(UploadError::StorageFull(error)) => {
+                        tracing::error!(error = %error, "storing an upload failed: the storage is full");
+                        return Err(reject(
+                            StatusCode::INSUFFICIENT_STORAGE,
+                            "storage_full",
+                            "The server's file storage is full, so this file was not saved. Everything saved before is safe. Tell your program administrator, and upload the file again once they have made room.",
+                        ));
+                    }
                     Err(UploadError::Storage(error)) => return Err(storage_failed(&error)),
                 };
                 return finish(state, owner, stored, &raw_name, title, description).await;

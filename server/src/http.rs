@@ -95,6 +95,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/evidence/{id}/file", get(crate::evidence_routes::download))
+        .route("/exports/{file}", get(crate::export_routes::download))
         .route(
             "/cohorts/{cohort}/modules/{module}/materials/upload",
             axum::routing::post(crate::material_routes::upload)

@@ -3,6 +3,7 @@
 
 pub mod admin_commands;
 pub mod auth_layer;
+pub mod backup;
 pub mod calendar_routes;
 pub mod config;
 pub mod credential_routes;
@@ -10,6 +11,7 @@ pub mod dashboard_routes;
 pub mod db;
 pub mod error_pages;
 pub mod evidence_routes;
+pub mod export_routes;
 pub mod form_echo;
 pub mod form_errors;
 pub mod framework_routes;
@@ -190,6 +192,56 @@ pub fn spawn_digests(state: AppState) {
                 }
                 Ok(_) => {}
                 Err(error) => tracing::warn!(error = %error, "sending digests failed"),
+            }
+        }
+    });
+}
+
+/// Removes, once, what a crash or a deletion left in file storage: unfinished uploads
+/// and files no row refers to that are older than `grace`, and expired export
+/// archives. Runs in the background so that startup does not wait for a large store.
+pub fn spawn_startup_sweep(state: AppState, grace: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let now = chrono::Utc::now();
+        let cutoff = now - chrono::Duration::from_std(grace).unwrap_or_default();
+        match app::lifecycle::sweep::sweep(&state.db, &state.files, cutoff, now).await {
+            Ok(report) => tracing::info!(
+                unfinished_uploads = report.unfinished_uploads,
+                unreferenced_files = report.unreferenced_files,
+                expired_exports = report.expired_exports,
+                kept_recent = report.kept_recent,
+                "startup sweep finished"
+            ),
+            Err(error) => {
+                tracing::warn!(error = %error, "the startup sweep failed; it runs again at the next start")
+            }
+        }
+    })
+}
+
+/// Prepares requested exports, checking for new ones every second, for as long as the
+/// server runs. Archives are written in `scratch_dir` before they are stored.
+pub fn spawn_exports(state: AppState, scratch_dir: std::path::PathBuf) {
+    tokio::spawn(async move {
+        if let Err(error) = std::fs::create_dir_all(&scratch_dir) {
+            tracing::error!(error = %error, dir = %scratch_dir.display(), "cannot create the folder for preparing exports; exports stay queued");
+            return;
+        }
+        let mut interval = tokio::time::interval(Duration::from_secs(1));
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            match app::lifecycle::jobs::run_waiting(
+                &state.db,
+                &state.files,
+                &state.public_url,
+                &scratch_dir,
+            )
+            .await
+            {
+                Ok(ran) if ran > 0 => tracing::info!(ran, "exports prepared"),
+                Ok(_) => {}
+                Err(error) => tracing::warn!(error = %error, "preparing exports failed"),
             }
         }
     });

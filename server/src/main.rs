@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use server::config::Config;
-use server::{admin_commands, db, seed, telemetry};
+use server::{admin_commands, backup, db, seed, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -69,6 +69,22 @@ enum Command {
     /// Create a new key for signing credentials and retire the current one. Retired
     /// keys stay published, so everything they signed still verifies.
     RotateSigningKey,
+    /// Write a consistent copy of the database, the stored files and the signing keys
+    /// into DIR, a new or empty folder. Safe while the server runs. PostgreSQL needs
+    /// pg_dump of the server's major version.
+    Backup { dir: std::path::PathBuf },
+    /// Check a backup made by `backup`, then restore it into the configured database,
+    /// file storage and key folder. Stop the server first. PostgreSQL needs pg_restore.
+    Restore {
+        dir: std::path::PathBuf,
+        /// Replace a database that already holds people. On SQLite the current file
+        /// is kept beside the restored one.
+        #[arg(long)]
+        replace: bool,
+        /// Only check the backup's files against its manifest; change nothing.
+        #[arg(long)]
+        check_only: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -123,6 +139,48 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
         return Err(
             "seed needs --demo, the only data set there is: run `tli-hub seed --demo`.".into(),
         );
+    }
+
+    // Backup reads the database as it is, and restore replaces it, so neither
+    // migrates first.
+    match &command {
+        Command::Backup { dir } => {
+            let manifest = backup::backup(&config, dir).await?;
+            println!(
+                "Backed up {} tables ({} rows), {} files and {} signing keys to {}.",
+                manifest.tables.len(),
+                manifest.tables.values().sum::<u64>(),
+                manifest.files.len(),
+                manifest.keys.len(),
+                dir.display()
+            );
+            return Ok(());
+        }
+        Command::Restore {
+            dir,
+            check_only: true,
+            ..
+        } => {
+            let manifest = backup::check(dir).await?;
+            println!(
+                "The backup of {} is complete: the database copy and {} files match the manifest.",
+                manifest.created_at,
+                manifest.files.len()
+            );
+            return Ok(());
+        }
+        Command::Restore { dir, replace, .. } => {
+            let manifest = backup::restore(&config, dir, *replace).await?;
+            println!(
+                "Restored the backup of {}: {} tables ({} rows) and {} files. Start the server now.",
+                manifest.created_at,
+                manifest.tables.len(),
+                manifest.tables.values().sum::<u64>(),
+                manifest.files.len()
+            );
+            return Ok(());
+        }
+        _ => {}
     }
 
     db::prepare_data_dir(&config.data_dir).map_err(|error| error.to_string())?;
@@ -222,6 +280,9 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Backup { .. } | Command::Restore { .. } => {
+            unreachable!("backup and restore return before the database is opened")
+        }
         Command::Serve => {
             let shutdown = server::shutdown_signal();
             let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|error| {
@@ -246,6 +307,11 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             server::spawn_session_cleanup(state.db.clone());
             server::spawn_credential_issuing(state.clone());
             server::spawn_digests(state.clone());
+            server::spawn_exports(state.clone(), config.data_dir.join("scratch"));
+            server::spawn_startup_sweep(
+                state.clone(),
+                std::time::Duration::from_secs(config.orphan_grace_minutes * 60),
+            );
             tracing::info!(
                 url = %format!("http://{addr}"),
                 database = %config.database,

@@ -83,7 +83,7 @@ pub async fn upload(
                     Err(UploadError::Interrupted(_)) => {
                         return failed(&editor, UploadProblem::Interrupted);
                     }
-                    Err(UploadError::Storage(error)) => {
+                    Err(UploadError::Storage(error) | UploadError::StorageFull(error)) => {
                         tracing::error!(error = %error, "storing a material failed");
                         return failed(&editor, UploadProblem::Storage);
                     }

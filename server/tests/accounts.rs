@@ -1048,6 +1048,42 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "GET",
+        path: "/api/exports/list",
+        input: "",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/exports/request",
+        input: "kind=cohort&cohort_id=COHORT",
+        allowed: Allowed::Only(MANAGERS),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/my-data",
+        input: "",
+        allowed: Allowed::SignedIn,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/people/deletion",
+        input: "user_id=TARGET",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/people/delete",
+        input: "user_id=TARGET&confirm_email=someone-else%40example.org",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/admin/users/{id}/delete",
+        input: "",
+        allowed: Allowed::Only(ADMIN),
+    },
+    Endpoint {
+        method: "GET",
         path: "/cohorts/{id}/dashboard",
         input: "",
         allowed: Allowed::Only(COHORT_STAFF),
@@ -1078,9 +1114,15 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "POST",
-        path: "/api/dashboard/counts",
-        input: "{\"cohort_id\": COHORT, \"tag\": \"\"}",
+        path: "/api/live",
+        input: "{\"source\": \"dashboard/COHORT\", \"tag\": \"\"}",
         allowed: Allowed::Only(COHORT_STAFF),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/live",
+        input: "{\"source\": \"export/none\", \"tag\": \"\"}",
+        allowed: Allowed::SignedIn,
     },
     Endpoint {
         method: "POST",

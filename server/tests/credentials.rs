@@ -9,11 +9,10 @@ mod common;
 use app::auth::Role;
 use app::credentials::keys::KeyRing;
 use app::credentials::{baking, proof, schema, status};
-use app::entities::{credentials, microcredentials};
+use app::entities::credentials;
+use app::portfolio::EvidenceKind;
 use app::portfolio::evidence_store::{self, NewEvidence};
-use app::portfolio::{DraftContent, EvidenceKind, submission_store};
 use app::program::framework_store::{self, DEFAULT_TEMPLATE};
-use app::review::store as review_store;
 use common::{Backend, TestApp, post_form_as};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -69,12 +68,6 @@ async fn arrange(backend: Backend) -> World {
         .await;
     app.create_user(CLASSMATE, false, &[(cohort, Role::Fellow)])
         .await;
-    let microcredential = microcredentials::Entity::find()
-        .filter(microcredentials::Column::Key.eq("communication"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("the template has a communication micro-credential");
     let evidence = evidence_store::insert(
         &app.db,
         NewEvidence {
@@ -90,68 +83,15 @@ async fn arrange(backend: Backend) -> World {
     .await
     .unwrap();
 
-    let db = &app.db;
-    let submission = submission_store::open(db, cohort, fellow, microcredential.id)
-        .await
-        .unwrap();
-    let content = DraftContent {
-        answers: vec!["We planned the message together.".into()],
-        artifacts: vec![Some(evidence.id)],
-        reflection: "I learned to name my audience.".into(),
-        dismissed: vec![],
-    };
-    let version =
-        match submission_store::save_draft(db, submission.id, submission.draft_version, &content)
-            .await
-            .unwrap()
-        {
-            submission_store::Saved::Stored { version, .. } => version,
-            other => panic!("the draft did not save: {other:?}"),
-        };
-    let attempt = submission_store::submit(db, submission.id, version, chrono::Utc::now())
-        .await
-        .unwrap()
-        .expect("the draft submits")
-        .attempt;
-    let review = review_store::assign(db, attempt.id, reviewer, facilitator)
-        .await
-        .unwrap();
-    let definition = review_store::definition_of(db, attempt.microcredential_version_id)
-        .await
-        .unwrap();
-    let mut fields = serde_json::Map::new();
-    for (part, index, key) in app::review::content::criteria(&definition.rubric) {
-        let passing = part.criteria(&definition.rubric)[index]
-            .passing_level
-            .clone();
-        fields.insert(format!("level_{key}"), json!(passing));
-    }
-    let client = app.signed_in_client(REVIEWER).await;
-    let saved = client
-        .post(app.url("/api/reviews/save"))
-        .header("sec-fetch-site", "same-origin")
-        .json(&json!({"review_id": review.id, "base_version": 1, "fields": fields}))
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        saved.status().is_success(),
-        "{}",
-        saved.text().await.unwrap()
-    );
-    let finalized = post_form_as(
-        &client,
-        &app.url("/api/reviews/finalize"),
-        &[("review_id", &review.id.to_string()), ("version", "2")],
+    let credential = common::earning::earn_communication(
+        &app,
+        cohort,
+        fellow,
+        (reviewer, REVIEWER),
+        facilitator,
+        vec![Some(evidence.id)],
     )
     .await;
-    assert_accepted(finalized).await;
-    let credential = credentials::Entity::find()
-        .filter(credentials::Column::AttemptId.eq(attempt.id))
-        .one(db)
-        .await
-        .unwrap()
-        .expect("earning records a credential");
     World {
         app,
         cohort,

@@ -461,8 +461,8 @@ async fn live_counts_follow_submission_changes(backend: Backend) {
     assert!(html.contains("id=\"live-earned\""));
     let counts = |tag: String| {
         let facilitator = facilitator.clone();
-        let url = app.url("/api/dashboard/counts");
-        let body = serde_json::json!({"cohort_id": world.cohort, "tag": tag});
+        let url = app.url("/api/live");
+        let body = serde_json::json!({"source": format!("dashboard/{}", world.cohort), "tag": tag});
         async move {
             let response = facilitator.post(url).json(&body).send().await.unwrap();
             assert_eq!(response.status(), 200);
@@ -471,7 +471,17 @@ async fn live_counts_follow_submission_changes(backend: Backend) {
     };
     // Drafts, submitted, in review, earned, not yet.
     let first = counts(String::new()).await;
-    assert_eq!(first["values"], serde_json::json!([4, 4, 4, 4, 4]));
+    let values = |update: &serde_json::Value| -> Vec<String> {
+        update["texts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|pair| pair[0] != "live-status")
+            .map(|pair| pair[1].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(values(&first), ["4", "4", "4", "4", "4"]);
+    assert_eq!(first["texts"][3][0], "live-earned");
     let tag = first["tag"].as_str().unwrap().to_owned();
     assert!(
         counts(tag.clone()).await.is_null(),
@@ -500,14 +510,14 @@ async fn live_counts_follow_submission_changes(backend: Backend) {
         .unwrap()
     );
     let changed = counts(tag.clone()).await;
-    assert_eq!(changed["values"], serde_json::json!([4, 3, 4, 5, 4]));
+    assert_eq!(values(&changed), ["4", "3", "4", "5", "4"]);
     assert_ne!(changed["tag"], tag.as_str());
 
     // Another cohort's counts are not the facilitator's to read.
     let other = synthetic_cohort(&app, "Autumn", 2).await;
     let response = facilitator
-        .post(app.url("/api/dashboard/counts"))
-        .json(&serde_json::json!({"cohort_id": other.cohort, "tag": ""}))
+        .post(app.url("/api/live"))
+        .json(&serde_json::json!({"source": format!("dashboard/{}", other.cohort), "tag": ""}))
         .send()
         .await
         .unwrap();

@@ -1,4 +1,7 @@
-//! The server keeps running while PostgreSQL is unreachable, reports it, and recovers.
+//! The server keeps running while PostgreSQL is unreachable, answers 503 under load
+//! instead of failing in other ways, and recovers without a restart. A proxy on
+//! loopback cuts every connection and refuses new ones, as a restarting PostgreSQL
+//! server does.
 
 mod common;
 
@@ -102,6 +105,39 @@ async fn postgres_outage_gives_503_then_recovers() {
     assert_eq!(app.get("/readyz").await.status(), 200);
     assert_eq!(app.admin_get("/cohorts").await.status(), 200);
 
+    // Load through the whole outage: signed-in page views and readiness checks.
+    let stop = Arc::new(AtomicBool::new(false));
+    let admin = app.admin().await.clone();
+    let mut load = Vec::new();
+    for worker in 0..4 {
+        let stop = stop.clone();
+        let client = if worker % 2 == 0 {
+            admin.clone()
+        } else {
+            app.client.clone()
+        };
+        let url = app.url(if worker % 2 == 0 {
+            "/cohorts"
+        } else {
+            "/readyz"
+        });
+        load.push(tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            while !stop.load(Ordering::SeqCst) {
+                let status = match client.get(&url).send().await {
+                    Ok(response) => response.status().as_u16(),
+                    Err(error) => {
+                        panic!("the server dropped a request instead of answering: {error}")
+                    }
+                };
+                statuses.push(status);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            statuses
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
     proxy.cut();
     assert_eq!(
         wait_for_status(&app, "/readyz", 503, Duration::from_secs(10)).await,
@@ -123,6 +159,26 @@ async fn postgres_outage_gives_503_then_recovers() {
         200
     );
     assert_eq!(app.admin_get("/cohorts").await.status(), 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, Ordering::SeqCst);
+    let mut statuses = Vec::new();
+    for worker in load {
+        statuses.extend(worker.await.expect("a load worker"));
+    }
+    let unexpected: Vec<u16> = statuses
+        .iter()
+        .copied()
+        .filter(|status| *status != 200 && *status != 503)
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "only 200 and 503 under load, got {unexpected:?}"
+    );
+    assert!(
+        statuses.contains(&503),
+        "requests failed with 503 during the outage"
+    );
+    assert_eq!(statuses.last(), Some(&200));
     let created = app
         .admin_post_form(
             "/api/cohorts/create",

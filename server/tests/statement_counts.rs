@@ -599,10 +599,10 @@ async fn dashboards_use_fixed_statement_counts(backend: Backend) {
         for (name, client, path) in &requests {
             counts.push((*name, statements_for(client, &app.url(path)).await));
         }
-        let live = app.url("/api/dashboard/counts");
+        let live = app.url("/api/live");
         let poll = coach
             .post(&live)
-            .json(&serde_json::json!({"cohort_id": cohort, "tag": "none"}));
+            .json(&serde_json::json!({"source": format!("dashboard/{cohort}"), "tag": "none"}));
         counts.push(("live counts", statements_for_request(poll, &live).await));
         measured.push((size, counts));
     }

@@ -175,6 +175,9 @@ fn UserRowView(user: UserRow, cohorts: Vec<CohortChoice>) -> impl IntoView {
                         </form>
                     }
                 })}
+                {(!is_self && !is_admin).then(|| view! {
+                    <a class="button-small" href=format!("/admin/users/{}/delete", user.id)>"Delete data"<span class="visually-hidden">{format!(" of {}", user.display_name)}</span></a>
+                })}
                 <form method="post" action=AddRole::url() class="inline-form" aria-label=form_label>
                     <input type="hidden" name="user_id" value=user_id/>
                     <CohortSelect id=format!("add-role-cohort-{}", user.id) cohorts/>

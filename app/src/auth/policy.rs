@@ -79,6 +79,12 @@ pub enum Action {
     ReviewCapstones(i32),
     /// Approve certificates for a cohort's fellows who completed the program.
     ApproveCertificates(i32),
+    /// Download an archive of everything of one's own.
+    ExportOwnData,
+    /// Download an archive of a whole cohort's work.
+    ExportCohort(i32),
+    /// Delete a person's data on their request.
+    DeletePersonData,
 }
 
 /// Returns `Ok` when `actor` may perform `action`. Anonymous callers get
@@ -134,9 +140,10 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), AppError> {
             user.has_role_in(cohort_id, Role::Facilitator)
                 || user.has_role_in(cohort_id, Role::Coach)
         }
-        Action::RevokeCredentials(cohort_id) | Action::ApproveCertificates(cohort_id) => {
-            user.has_role_in(cohort_id, Role::Facilitator)
-        }
+        Action::ExportOwnData => true,
+        Action::RevokeCredentials(cohort_id)
+        | Action::ApproveCertificates(cohort_id)
+        | Action::ExportCohort(cohort_id) => user.has_role_in(cohort_id, Role::Facilitator),
         Action::ReviewCapstones(cohort_id) => {
             user.has_role_in(cohort_id, Role::Facilitator)
                 || user.has_role_in(cohort_id, Role::Coach)
@@ -146,7 +153,8 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), AppError> {
         | Action::ViewAuditLog
         | Action::ViewOutbox
         | Action::ManageFramework
-        | Action::ViewProgramDashboard => false,
+        | Action::ViewProgramDashboard
+        | Action::DeletePersonData => false,
     };
     if allowed {
         Ok(())

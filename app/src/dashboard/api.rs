@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use super::{CohortDashboard, FellowProgress, LiveUpdate, ProgramDashboard};
+use super::{CohortDashboard, FellowProgress, ProgramDashboard};
 use crate::error::AppError;
 
 /// Says what a finished action did, by the code in `?done=`.
@@ -134,14 +134,15 @@ pub async fn get_program_dashboard() -> Result<ProgramDashboard, AppError> {
     ))
 }
 
-/// Returns the submission counts in the viewer's scope, or `None` when they still
-/// match `tag`, the fingerprint the page already shows. The dashboard polls every ten
-/// seconds, and an unchanged result costs two small statements.
-#[server(prefix = "/api", endpoint = "dashboard/counts", input = leptos::server_fn::codec::Json)]
-pub async fn get_live_counts(
+/// Returns the submission counts in the viewer's scope for the dashboard's live
+/// region, or `None` when they still match `tag`, the fingerprint the page already
+/// shows. The dashboard polls every ten seconds, and an unchanged result costs two
+/// small statements.
+#[cfg(feature = "ssr")]
+pub async fn live_counts(
     cohort_id: i32,
-    #[server(default)] tag: String,
-) -> Result<Option<LiveUpdate>, AppError> {
+    tag: String,
+) -> Result<Option<crate::live::LiveUpdate>, AppError> {
     use crate::auth::{Action, Role};
     use crate::context::{authorized, db, db_failure};
 
@@ -157,9 +158,18 @@ pub async fn get_live_counts(
         counts.add(&state, u64::try_from(count).unwrap_or(0));
     }
     let current = counts.tag();
-    Ok((current != tag).then(|| LiveUpdate {
+    Ok((current != tag).then(|| crate::live::LiveUpdate {
         tag: current,
-        values: counts.values(),
+        texts: super::LIVE_IDS
+            .iter()
+            .zip(counts.values())
+            .map(|(id, value)| ((*id).to_owned(), value.to_string()))
+            .chain([(
+                "live-status".to_owned(),
+                "Counts changed. Reload for the matrix.".to_owned(),
+            )])
+            .collect(),
+        reload: false,
     }))
 }
 

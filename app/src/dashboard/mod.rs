@@ -11,7 +11,6 @@ use crate::portfolio::draft::SubmissionState;
 
 pub mod api;
 pub mod chart;
-pub mod live;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
@@ -643,13 +642,6 @@ pub const LIVE_IDS: [&str; 5] = [
     "live-earned",
     "live-not-yet",
 ];
-
-/// Changed counts for the live island, with the fingerprint to send next time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LiveUpdate {
-    pub tag: String,
-    pub values: [u64; 5],
-}
 
 /// The counts that change as fellows submit and reviewers decide.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

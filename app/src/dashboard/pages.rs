@@ -9,7 +9,6 @@ use super::api::{
     MessageFellow, done_message, get_cohort_dashboard, get_fellow_progress, get_program_dashboard,
 };
 use super::chart::ChartFigure;
-use super::live::LiveCounts;
 use super::{
     AT_RISK_TABLE, COHORTS_TABLE, CohortDashboard, Counts, CredentialCell, FellowProgress,
     FellowRow, MATRIX_TABLE, MESSAGE_MAX_CHARS, MatrixQuery, ModuleColumn, ProgramDashboard, Risk,
@@ -18,6 +17,7 @@ use super::{
 use crate::coaching::api::PairCoach;
 use crate::cohorts::cohort_id_param;
 use crate::error::AppError;
+use crate::live::{LiveRegion, dashboard_source};
 use crate::ui::{
     ErrorNotice, FieldError, FormErrorNotice, SuccessNotice, UserTitle, field_message,
     posted_error, posted_for, query_param, shown_value, textarea_text,
@@ -153,7 +153,7 @@ fn CohortDashboardView(mut data: CohortDashboard, done: Option<&'static str>) ->
                 ("At risk", data.at_risk_total.to_string()),
             ]/>
             <p id="live-status" class="hint" role="status">"Submission counts update by themselves while this page is open."</p>
-            <LiveCounts cohort_id=data.cohort_id tag/>
+            <LiveRegion source=dashboard_source(data.cohort_id) tag interval_ms=10_000/>
         </section>
         <AtRiskSection data base=base.clone()/>
         <section aria-labelledby="matrix-heading" class="panel">

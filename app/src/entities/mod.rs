@@ -22,6 +22,7 @@ pub mod discussions;
 pub mod events;
 pub mod evidence_items;
 pub mod evidence_tags;
+pub mod exports;
 pub mod growth_ratings;
 pub mod material_progress;
 pub mod microcredential_versions;

@@ -83,16 +83,15 @@ fn nesting_depth(markdown: &str) -> usize {
             loop {
                 if let Some(after) = rest.strip_prefix('>') {
                     rest = after.trim_start();
-                } else if let Some(after) = ["- ", "* ", "+ "]
+                } else if let Some(after) = ["-", "*", "+"]
                     .iter()
-                    .find_map(|marker| rest.strip_prefix(marker))
+                    .find_map(|marker| after_list_marker(rest, marker))
                 {
                     rest = after.trim_start();
                 } else {
                     let digits = rest.chars().take_while(char::is_ascii_digit).count();
-                    match rest[digits..]
-                        .strip_prefix(". ")
-                        .or_else(|| rest[digits..].strip_prefix(") "))
+                    match after_list_marker(&rest[digits..], ".")
+                        .or_else(|| after_list_marker(&rest[digits..], ")"))
                     {
                         Some(after) if (1..=9).contains(&digits) => rest = after.trim_start(),
                         _ => break,
@@ -104,6 +103,13 @@ fn nesting_depth(markdown: &str) -> usize {
         })
         .max()
         .unwrap_or(0)
+}
+
+/// Returns the text after `marker` when a space or a tab follows it, as CommonMark
+/// requires of a list marker.
+fn after_list_marker<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
+    text.strip_prefix(marker)
+        .filter(|after| after.starts_with([' ', '\t']))
 }
 
 /// Shows text as escaped paragraphs, one per blank-line-separated block.

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // Each test binary uses a different part of the harness.
 
+pub mod earning;
 pub mod synthetic;
 
 use std::collections::HashMap;
@@ -120,6 +121,14 @@ impl TestApp {
         Self::spawn_configured(database, url_override, &[]).await
     }
 
+    /// Starts a server on `database` with extra configuration variables.
+    pub async fn spawn_on_with(
+        database: TestDatabase,
+        extra: &[(&'static str, String)],
+    ) -> TestApp {
+        Self::spawn_configured(database, None, extra).await
+    }
+
     /// Starts a server with extra configuration variables, such as `TLI_SMTP_URL`.
     pub async fn spawn_with(backend: Backend, extra: &[(&'static str, String)]) -> TestApp {
         let database = TestDatabase::create(backend).await;
@@ -143,6 +152,7 @@ impl TestApp {
                 "TLI_MAIL_FROM" => config.mail_from = value.clone(),
                 "TLI_UPLOAD_MAX_MB" => config.upload_max_mb = value.parse().expect("megabytes"),
                 "TLI_QUOTA_MB" => config.quota_mb = value.parse().expect("megabytes"),
+                "TLI_PUBLIC_URL" => config.public_url = Some(value.clone()),
                 other => panic!("the test harness cannot set {other}"),
             }
         }
@@ -469,6 +479,18 @@ impl TestApp {
             .send()
             .await
             .expect("POST request")
+    }
+
+    /// Stops the server and returns the test's connection, the database and the site
+    /// folder, for a test that runs the server as a separate process next.
+    pub async fn stop_keeping_database(mut self) -> (DatabaseConnection, TestDatabase, PathBuf) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        (self.db, self.database, self.site_dir)
     }
 
     pub async fn stop(mut self) {
