@@ -135,7 +135,9 @@ pub fn detect(head: &[u8]) -> Result<FileKind, String> {
     if head.is_empty() {
         return Err("The file is empty. Choose the file again.".to_owned());
     }
-    if let Some(detected) = infer::get(head) {
+    if let Some(detected) = infer::get(head)
+        && !short_signature_only(detected.mime_type(), head)
+    {
         let mime = match detected.mime_type() {
             "application/zip" => office_type(head).unwrap_or("application/zip"),
             other => other,
@@ -182,6 +184,18 @@ pub fn detect(head: &[u8]) -> Result<FileKind, String> {
         );
     }
     Ok(PLAIN_TEXT)
+}
+
+/// Returns whether `infer` matched only the three letters that start a GIF ("GIF") or
+/// an ID3-tagged MP3 ("ID3"), without the version that follows them in a real file.
+/// Notes that begin "GIFT ideas" would otherwise be stored as an image.
+fn short_signature_only(mime: &str, head: &[u8]) -> bool {
+    match mime {
+        "image/gif" => !head.starts_with(b"GIF87a") && !head.starts_with(b"GIF89a"),
+        // ID3v2 headers give the major version, 2 to 4, in the fourth byte.
+        "audio/mpeg" => head.starts_with(b"ID3") && !matches!(head.get(3), Some(2..=4)),
+        _ => false,
+    }
 }
 
 /// Returns the office document type of a zip archive from the names of the entries

@@ -58,9 +58,10 @@ pub fn resolve(
         )
     })?;
     // Browsers send `17:30`, or `17:30:00` when seconds are shown; seconds are dropped.
+    // chrono reads `:60` as a leap second, which `with_second(0)` would keep.
     let clock = NaiveTime::parse_from_str(time.trim(), "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M:%S"))
-        .map(|clock| clock.with_second(0).unwrap_or(clock))
+        .map(|clock| NaiveTime::from_hms_opt(clock.hour(), clock.minute(), 0).unwrap_or(clock))
         .map_err(|_| {
             AppError::invalid(
                 field,
@@ -102,9 +103,8 @@ pub fn resolve(
                 )),
             }
         }
-        LocalResult::None => {
-            let (before, after) = gap_edges(zone, local);
-            Err(AppError::invalid(
+        LocalResult::None => match gap_edges(zone, local) {
+            Some((before, after)) => Err(AppError::invalid(
                 field,
                 format!(
                     "{} does not exist in {} because clocks are set forward that night. Choose {} or {}.",
@@ -113,28 +113,36 @@ pub fn resolve(
                     describe_choice(&before),
                     describe_choice(&after),
                 ),
-            ))
-        }
+            )),
+            None => Err(AppError::invalid(
+                field,
+                format!(
+                    "{} is too far in the past or the future to store. Check the year.",
+                    describe_local(&local)
+                ),
+            )),
+        },
     }
 }
 
 /// Returns the last valid minute before the gap that contains `local`, and the first
-/// minute after it.
-fn gap_edges(zone: Tz, local: NaiveDateTime) -> (DateTime<Tz>, DateTime<Tz>) {
+/// minute after it. Returns `None` when there are no such minutes within a day, as on
+/// the first and last days chrono represents, where a local time may have no instant.
+fn gap_edges(zone: Tz, local: NaiveDateTime) -> Option<(DateTime<Tz>, DateTime<Tz>)> {
     let minute = chrono::Duration::minutes(1);
-    let mut before = local - minute;
-    // Gaps last at most a few hours; stepping back a day at most always ends.
+    let mut before = local;
+    // One day covers the longest gaps this code expects, such as Samoa skipping all of
+    // December 30, 2011. A longer gap would get the "too far" message.
     for _ in 0..1440 {
+        before = before.checked_sub_signed(minute)?;
         if let LocalResult::Single(instant) | LocalResult::Ambiguous(instant, _) =
             zone.from_local_datetime(&before)
         {
-            let after = instant + minute;
-            return (instant, after.with_timezone(&zone));
+            let after = instant.checked_add_signed(minute)?;
+            return Some((instant, after));
         }
-        before -= minute;
     }
-    let fallback = zone.from_utc_datetime(&local);
-    (fallback, fallback)
+    None
 }
 
 /// Returns whether `chosen` names the UTC offset of `candidate`. It accepts the forms
@@ -157,6 +165,14 @@ fn offset_matches(candidate: &DateTime<Tz>, chosen: &str) -> bool {
         Some('+') => (1, &bare[1..]),
         _ => return false,
     };
+    // Only digits may follow the sign: another sign or a long number would overflow
+    // the arithmetic below, and a letter could make `split_at` cut a character.
+    if !digits
+        .bytes()
+        .all(|byte| byte.is_ascii_digit() || byte == b':')
+    {
+        return false;
+    }
     let (hours, minutes) = match digits.split_once(':') {
         Some((hours, minutes)) => (hours, minutes),
         None if digits.len() == 4 => digits.split_at(2),

@@ -49,14 +49,21 @@ pub struct Manifest {
     /// Rows per table at the moment of the snapshot.
     pub tables: BTreeMap<String, u64>,
     pub files: Vec<FileEntry>,
-    /// Names of the private key files, `{multibase}.key`.
-    pub keys: Vec<String>,
+    /// The private key files, named `{multibase}.key`.
+    pub keys: Vec<KeyEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileEntry {
     pub sha256: String,
     pub size: u64,
+}
+
+/// A copied key file with its checksum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyEntry {
+    pub name: String,
+    pub sha256: String,
 }
 
 /// Prints progress lines to standard error at most once a second, and at the end.
@@ -138,6 +145,7 @@ pub async fn backup(config: &Config, dir: &Path) -> Result<Manifest, String> {
     };
     let text = serde_json::to_vec_pretty(&manifest).map_err(|error| error.to_string())?;
     write_synced(&dir.join(MANIFEST), &text)?;
+    set_owner_only(&dir.join(MANIFEST))?;
     db.close().await.ok();
     Ok(manifest)
 }
@@ -331,6 +339,8 @@ async fn copy_out(
 ) -> Result<u64, String> {
     let shard = files_dir.join(sha256.get(..2).unwrap_or("00"));
     std::fs::create_dir_all(&shard).map_err(|error| io_error("creating", &shard, error))?;
+    set_owner_only(files_dir)?;
+    set_owner_only(&shard)?;
     let target = shard.join(sha256);
     let mut stream = files.read(sha256).await.map_err(|error| match error {
         object_store::Error::NotFound { .. } => format!(
@@ -355,6 +365,7 @@ async fn copy_out(
     out.sync_all()
         .await
         .map_err(|error| io_error("writing", &target, error))?;
+    set_owner_only(&target)?;
     let actual = hex(&hasher.finalize());
     if actual != sha256 {
         return Err(format!(
@@ -364,10 +375,10 @@ async fn copy_out(
     Ok(size)
 }
 
-fn copy_keys(from: &Path, to: &Path) -> Result<Vec<String>, String> {
-    let mut names = Vec::new();
+fn copy_keys(from: &Path, to: &Path) -> Result<Vec<KeyEntry>, String> {
+    let mut keys = Vec::new();
     let Ok(listing) = std::fs::read_dir(from) else {
-        return Ok(names);
+        return Ok(keys);
     };
     std::fs::create_dir_all(to).map_err(|error| io_error("creating", to, error))?;
     set_owner_only(to)?;
@@ -377,14 +388,18 @@ fn copy_keys(from: &Path, to: &Path) -> Result<Vec<String>, String> {
         if !name.ends_with(".key") {
             continue;
         }
+        let content = std::fs::read(entry.path())
+            .map_err(|error| io_error("reading", &entry.path(), error))?;
         let target = to.join(&name);
-        std::fs::copy(entry.path(), &target)
-            .map_err(|error| io_error("copying", &entry.path(), error))?;
+        write_synced(&target, &content)?;
         set_owner_only(&target)?;
-        names.push(name);
+        keys.push(KeyEntry {
+            name,
+            sha256: hex(&Sha256::digest(&content)),
+        });
     }
-    names.sort();
-    Ok(names)
+    keys.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(keys)
 }
 
 async fn file_sha256(path: &Path) -> Result<String, String> {
@@ -458,15 +473,22 @@ pub async fn check(dir: &Path) -> Result<Manifest, String> {
         progress.report(index + 1, manifest.files.len(), bytes, "Checked");
     }
     for key in &manifest.keys {
-        if key.contains(['/', '\\']) || !key.ends_with(".key") {
+        if key.name.contains(['/', '\\']) || !key.name.ends_with(".key") {
             return Err(format!(
-                "the manifest lists an invalid key file name {key:?}"
+                "the manifest lists an invalid key file name {:?}",
+                key.name
             ));
         }
-        let path = dir.join("keys").join(key);
+        let path = dir.join("keys").join(&key.name);
         if !path.is_file() {
             return Err(format!(
                 "the key file {} is missing from the backup",
+                path.display()
+            ));
+        }
+        if file_sha256(&path).await? != key.sha256 {
+            return Err(format!(
+                "the key file {} is damaged: its SHA-256 differs from the manifest's. Use another backup.",
                 path.display()
             ));
         }
@@ -494,10 +516,38 @@ pub async fn restore(config: &Config, dir: &Path, replace: bool) -> Result<Manif
         ));
     }
     check_keys_fit(dir, &manifest, &config.keys_dir)?;
+    crate::db::prepare_data_dir(&config.data_dir).map_err(|error| error.to_string())?;
+    let _lock = lock_out_servers(config).await?;
+
+    // Nothing changes until the target is known to be empty, or the current data is
+    // backed up in full, so that a rejected or failed restore loses nothing.
+    let people = people_in_target(config).await?;
+    if people > 0 {
+        if !replace {
+            return Err(format!(
+                "the database already holds {people} people, so nothing was changed. Stop the servers, then run the restore again with --replace; the current data is backed up first."
+            ));
+        }
+        let previous = config.data_dir.join(format!(
+            "before-restore-{}",
+            chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+        ));
+        eprintln!(
+            "Backing up the current data to {} first…",
+            previous.display()
+        );
+        backup(config, &previous).await.map_err(|error| {
+            format!("backing up the current data before the restore failed, so nothing was changed: {error}")
+        })?;
+        eprintln!(
+            "The current data is backed up in {}; to go back, run `tli-hub restore {} --replace`.",
+            previous.display(),
+            previous.display()
+        );
+    }
 
     // Files and keys first: if the database step fails, the old database still works,
     // and the extra files are removed by the next startup sweep.
-    crate::db::prepare_data_dir(&config.data_dir).map_err(|error| error.to_string())?;
     let files = match &config.storage_url {
         Some(url) => app::storage::FileStorage::s3(url),
         None => app::storage::FileStorage::local(&config.data_dir.join("files")),
@@ -513,10 +563,8 @@ pub async fn restore(config: &Config, dir: &Path, replace: bool) -> Result<Manif
     restore_keys(dir, &manifest, &config.keys_dir)?;
 
     match &config.database {
-        DatabaseUrl::Sqlite(path) => restore_sqlite(config, dir, &manifest, path, replace).await?,
-        DatabaseUrl::Postgres(url) => {
-            restore_postgres(config, dir, &manifest, url, replace).await?
-        }
+        DatabaseUrl::Sqlite(path) => restore_sqlite(dir, &manifest, path)?,
+        DatabaseUrl::Postgres(url) => restore_postgres(dir, &manifest, url).await?,
     }
 
     // Brings an older backup up to this version's schema, then checks the counts.
@@ -528,7 +576,7 @@ pub async fn restore(config: &Config, dir: &Path, replace: bool) -> Result<Manif
         .map_err(|error| error.to_string())?;
     let counts = table_counts(&db, db.get_database_backend()).await?;
     for (table, expected) in &manifest.tables {
-        if table == "seaql_migrations" {
+        if table == "seaql_migrations" || table == "exports" {
             continue;
         }
         let actual = counts.get(table).copied().unwrap_or(0);
@@ -538,6 +586,11 @@ pub async fn restore(config: &Config, dir: &Path, replace: bool) -> Result<Manif
             ));
         }
     }
+    // Export archives are not part of a backup, so their rows would offer downloads
+    // that no longer exist.
+    db.execute_unprepared("DELETE FROM exports")
+        .await
+        .map_err(|error| format!("removing the restored export list failed: {error}"))?;
     app::audit::record_from(
         &db,
         app::audit::AuditEvent {
@@ -563,6 +616,7 @@ pub async fn restore(config: &Config, dir: &Path, replace: bool) -> Result<Manif
 /// Rejects a restore that would overwrite a different private key of the same name.
 fn check_keys_fit(dir: &Path, manifest: &Manifest, keys_dir: &Path) -> Result<(), String> {
     for key in &manifest.keys {
+        let key = &key.name;
         let existing = keys_dir.join(key);
         if existing.exists() {
             let ours =
@@ -587,6 +641,7 @@ fn restore_keys(dir: &Path, manifest: &Manifest, keys_dir: &Path) -> Result<(), 
     std::fs::create_dir_all(keys_dir).map_err(|error| io_error("creating", keys_dir, error))?;
     set_owner_only(keys_dir)?;
     for key in &manifest.keys {
+        let key = &key.name;
         let target = keys_dir.join(key);
         if target.exists() {
             continue;
@@ -646,83 +701,129 @@ fn tokio_util_stream(
     })
 }
 
-/// Counts the people in the target database, or `None` when it has no schema yet.
-async fn people_in(db: &DatabaseConnection) -> Option<i64> {
+/// Counts the people in the configured database: 0 when it is missing or has no
+/// schema yet.
+async fn people_in_target(config: &Config) -> Result<i64, String> {
+    if let DatabaseUrl::Sqlite(path) = &config.database
+        && !path.exists()
+    {
+        return Ok(0);
+    }
+    let db = crate::db::connect(config)
+        .await
+        .map_err(|error| error.to_string())?;
     let row = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),
             "SELECT COUNT(*) AS n FROM users",
         ))
-        .await
-        .ok()??;
-    row.try_get("", "n").ok()
-}
-
-async fn restore_sqlite(
-    config: &Config,
-    dir: &Path,
-    manifest: &Manifest,
-    path: &Path,
-    replace: bool,
-) -> Result<(), String> {
-    if path.exists() {
-        let db = crate::db::connect(config)
-            .await
-            .map_err(|error| error.to_string())?;
-        let people = people_in(&db).await.unwrap_or(0);
-        // Folds the write-ahead log into the file, so that moving the file keeps it all.
+        .await;
+    let people = match row {
+        Ok(Some(row)) => row.try_get("", "n").unwrap_or(0),
+        _ => 0,
+    };
+    if let DatabaseUrl::Sqlite(_) = config.database {
+        // Folds the write-ahead log into the file before the file is replaced.
         db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
             .await
             .map_err(|error| format!("checkpointing the current database failed: {error}"))?;
-        db.close().await.ok();
-        if people > 0 && !replace {
-            return Err(format!(
-                "the database at {} already holds {people} people. Stop the server, then run the restore again with --replace; the current database is kept beside it.",
-                path.display()
-            ));
+    }
+    db.close().await.ok();
+    Ok(people)
+}
+
+/// The file that every server on an SQLite data folder holds a shared lock on.
+pub const LOCK_FILE: &str = "tli-hub.lock";
+
+fn open_lock_file(data_dir: &Path) -> Result<std::fs::File, String> {
+    let path = data_dir.join(LOCK_FILE);
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|error| io_error("opening", &path, error))
+}
+
+/// Takes a shared lock on the data folder for as long as the returned file is open,
+/// so that a restore can tell that a server runs. Several servers may share it.
+pub fn hold_server_lock(data_dir: &Path) -> Result<std::fs::File, String> {
+    let file = open_lock_file(data_dir)?;
+    match file.try_lock_shared() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "a restore is running on {}; start the server once it has finished",
+            data_dir.display()
+        )),
+        Err(std::fs::TryLockError::Error(error)) => {
+            Err(io_error("locking", &data_dir.join(LOCK_FILE), error))
         }
-        let kept = path.with_extension(format!(
-            "before-restore-{}.db",
-            chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
-        ));
-        std::fs::rename(path, &kept).map_err(|error| io_error("moving aside", path, error))?;
-        for suffix in ["-wal", "-shm"] {
-            let mut side = path.as_os_str().to_owned();
-            side.push(suffix);
-            let side = PathBuf::from(side);
-            if side.exists() {
-                std::fs::remove_file(&side).map_err(|error| io_error("removing", &side, error))?;
+    }
+}
+
+/// Makes sure no server uses the data while it is replaced. On SQLite the restore
+/// takes the data folder's lock exclusively for its whole run. On PostgreSQL any
+/// other session on the database means a server, or a person, is still connected.
+async fn lock_out_servers(config: &Config) -> Result<Option<std::fs::File>, String> {
+    match &config.database {
+        DatabaseUrl::Sqlite(_) => {
+            let file = open_lock_file(&config.data_dir)?;
+            match file.try_lock() {
+                Ok(()) => Ok(Some(file)),
+                Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+                    "a TLI Hub server is running on {}, so nothing was changed. Stop it, then run the restore again.",
+                    config.data_dir.display()
+                )),
+                Err(std::fs::TryLockError::Error(error)) => {
+                    Err(io_error("locking", &config.data_dir.join(LOCK_FILE), error))
+                }
             }
         }
-        eprintln!("The previous database is kept at {}.", kept.display());
+        DatabaseUrl::Postgres(_) => {
+            let db = crate::db::connect(config)
+                .await
+                .map_err(|error| error.to_string())?;
+            let row = db
+                .query_one_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                ))
+                .await
+                .map_err(|error| format!("checking for other connections failed: {error}"))?;
+            db.close().await.ok();
+            let others: i64 = row.and_then(|row| row.try_get("", "n").ok()).unwrap_or(0);
+            if others > 0 {
+                return Err(format!(
+                    "{others} other connection(s) use this database, so nothing was changed. Stop every TLI Hub server that uses it, then run the restore again."
+                ));
+            }
+            Ok(None)
+        }
     }
+}
+
+/// Replaces the SQLite file with the backup's copy. The caller has checked that no
+/// server uses it and backed up what it held.
+fn restore_sqlite(dir: &Path, manifest: &Manifest, path: &Path) -> Result<(), String> {
     let staging = path.with_extension("restoring");
     std::fs::copy(dir.join(&manifest.database_file), &staging)
         .map_err(|error| io_error("copying the database to", &staging, error))?;
     std::fs::File::open(&staging)
         .and_then(|file| file.sync_all())
         .map_err(|error| io_error("writing", &staging, error))?;
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        let side = PathBuf::from(side);
+        if side.exists() {
+            std::fs::remove_file(&side).map_err(|error| io_error("removing", &side, error))?;
+        }
+    }
     std::fs::rename(&staging, path).map_err(|error| io_error("moving into place", path, error))?;
     Ok(())
 }
 
-async fn restore_postgres(
-    config: &Config,
-    dir: &Path,
-    manifest: &Manifest,
-    url: &str,
-    replace: bool,
-) -> Result<(), String> {
-    let db = crate::db::connect(config)
-        .await
-        .map_err(|error| error.to_string())?;
-    let people = people_in(&db).await.unwrap_or(0);
-    db.close().await.ok();
-    if people > 0 && !replace {
-        return Err(format!(
-            "the database already holds {people} people. Stop the servers, then run the restore again with --replace, which drops and recreates every table in one transaction."
-        ));
-    }
+async fn restore_postgres(dir: &Path, manifest: &Manifest, url: &str) -> Result<(), String> {
     let output = tokio::process::Command::new(pg_tool("pg_restore"))
         .arg("--clean")
         .arg("--if-exists")

@@ -94,5 +94,11 @@ pub async fn download(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
+    // A ZIP file is compressed already; this keeps the compression layer from
+    // compressing it again, which would also drop the length the browser shows.
+    headers.insert(
+        header::CONTENT_ENCODING,
+        HeaderValue::from_static("identity"),
+    );
     response
 }

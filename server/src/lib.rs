@@ -227,6 +227,15 @@ pub fn spawn_exports(state: AppState, scratch_dir: std::path::PathBuf) {
             tracing::error!(error = %error, dir = %scratch_dir.display(), "cannot create the folder for preparing exports; exports stay queued");
             return;
         }
+        // A server killed while writing an archive leaves it here, and its job is
+        // claimed again later, so what is left at start is of no use.
+        if let Ok(listing) = std::fs::read_dir(&scratch_dir) {
+            for entry in listing.flatten() {
+                if let Err(error) = std::fs::remove_file(entry.path()) {
+                    tracing::warn!(error = %error, path = %entry.path().display(), "removing a partial export failed");
+                }
+            }
+        }
         let mut interval = tokio::time::interval(Duration::from_secs(1));
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

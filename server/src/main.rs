@@ -298,6 +298,8 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                     "TLI_PUBLIC_URL is not set, so links in emails will name {addr}, which people cannot open; set TLI_PUBLIC_URL"
                 );
             }
+            // Held until the process ends, so that `restore` can tell a server runs.
+            let _data_lock = backup::hold_server_lock(&config.data_dir)?;
             let state = server::app_state(&config, connection, addr)?;
             let key =
                 state.keys.ensure(&state.db).await.map_err(|error| {

@@ -2551,11 +2551,29 @@ async fn pages_carry_security_headers(backend: Backend) {
         "strict-origin-when-cross-origin"
     );
 
+    assert_eq!(
+        headers["cache-control"], "no-store",
+        "pages are never cached"
+    );
+
     let other = app.get("/sign-in").await;
     assert_ne!(
         other.headers()["content-security-policy"],
         headers["content-security-policy"],
         "each response needs its own nonce"
+    );
+
+    // Signing out clears what the browser kept: autosaved drafts and cached files.
+    let admin = app.admin_client().await;
+    let signed_out = admin
+        .post(app.url("/api/auth/sign-out"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        signed_out.headers()["clear-site-data"],
+        "\"cache\", \"storage\""
     );
 
     app.stop().await;

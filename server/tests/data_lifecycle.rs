@@ -197,6 +197,18 @@ async fn backup_restore_drill(backend: Backend) {
         );
     }
     assert_eq!(manifest.keys.len(), 1, "the signing key is in the backup");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&target), 0o700, "only the owner opens the backup");
+        assert_eq!(mode(&target.join("manifest.json")), 0o600);
+        assert_eq!(mode(&target.join(&manifest.database_file)), 0o600);
+        let first = &manifest.files[0].sha256;
+        assert_eq!(
+            mode(&target.join("files").join(&first[..2]).join(first)),
+            0o600
+        );
+    }
 
     // A second backup into the same folder would mix two backups.
     let again = server::backup::backup(&source_config, &target).await;
@@ -277,13 +289,21 @@ async fn backup_restore_drill(backend: Backend) {
         .unwrap();
     assert_eq!(audited, 1);
 
-    // A database that holds people is replaced only when asked.
-    let refused = server::backup::restore(&fresh_config, &target, false).await;
-    assert!(
-        refused.unwrap_err().contains("--replace"),
-        "restoring over data needs --replace"
-    );
-    app.stop().await;
+    // A restore never runs under a live server, and a database that holds people is
+    // replaced only when asked.
+    let running = server::backup::restore(&fresh_config, &target, false).await;
+    if backend == Backend::Postgres {
+        let error = running.unwrap_err();
+        assert!(error.contains("other connection"), "{error}");
+    }
+    let (connection, restored_database, _site) = app.stop_keeping_database().await;
+    connection.close().await.unwrap();
+    let refused = server::backup::restore(&fresh_config, &target, false)
+        .await
+        .unwrap_err();
+    assert!(refused.contains("--replace"), "{refused}");
+    assert!(refused.contains("nothing was changed"), "{refused}");
+    drop(restored_database);
     world.app.stop().await;
 }
 
@@ -322,6 +342,14 @@ async fn backup_rejects_bad_folders() {
     bytes[0] ^= 0xFF;
     std::fs::write(&damaged, &bytes).unwrap();
 
+    // So is a damaged key file.
+    let key = target.join("keys").join(&manifest.keys[0].name);
+    let original_key = std::fs::read(&key).unwrap();
+    std::fs::write(&key, b"garbage").unwrap();
+    let error = server::backup::check(&target).await.unwrap_err();
+    assert!(error.contains("key file"), "{error}");
+    std::fs::write(&key, &original_key).unwrap();
+
     // A damaged database copy is found too.
     let database = target.join(&manifest.database_file);
     let original = std::fs::read(&database).unwrap();
@@ -333,31 +361,35 @@ async fn backup_rejects_bad_folders() {
     assert!(error.contains("database copy"), "{error}");
     std::fs::write(&database, &original).unwrap();
 
-    // Replacing a database with people keeps the old file beside the new one.
-    let folder = world.app_dir();
+    // A running server blocks a restore: its lock on the data folder is taken.
+    let lock = server::backup::hold_server_lock(&source_data).unwrap();
     let (connection, _database, _site) = world.app.stop_keeping_database().await;
     connection.close().await.unwrap();
+    let running = server::backup::restore(&config, &target, true)
+        .await
+        .unwrap_err();
+    assert!(running.contains("server is running"), "{running}");
+    drop(lock);
+
+    // Replacing a database with people backs the current data up first.
     server::backup::restore(&config, &target, true)
         .await
         .expect("restoring over the stopped server's data with --replace");
-    let kept: Vec<_> = std::fs::read_dir(folder)
+    let kept: Vec<_> = std::fs::read_dir(&source_data)
         .unwrap()
         .flatten()
         .filter(|entry| {
             entry
                 .file_name()
                 .to_string_lossy()
-                .contains("before-restore")
+                .starts_with("before-restore-")
         })
         .collect();
-    assert_eq!(kept.len(), 1, "the previous database is kept");
-}
-
-impl World {
-    /// The folder of the world's SQLite file.
-    fn app_dir(&self) -> PathBuf {
-        self.app.database.dir().to_path_buf()
-    }
+    assert_eq!(kept.len(), 1, "the previous data is backed up");
+    let previous = server::backup::check(&kept[0].path())
+        .await
+        .expect("a complete backup");
+    assert_eq!(previous.files.len(), manifest.files.len(), "with its files");
 }
 
 /// Requests an export as `client` and returns its row.

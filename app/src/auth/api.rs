@@ -149,6 +149,14 @@ pub async fn sign_out() -> Result<(), AppError> {
     session::end(&session)
         .await
         .map_err(|error| internal_error("ending a session failed", &error))?;
+    // Drafts kept in the browser for autosave and cached pages stay on a shared
+    // computer otherwise; browsers honor this header on https and on localhost.
+    if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        options.insert_header(
+            http::HeaderName::from_static("clear-site-data"),
+            http::HeaderValue::from_static("\"cache\", \"storage\""),
+        );
+    }
     redirect_to("/");
     Ok(())
 }

@@ -362,7 +362,7 @@ fn entry_zone(stored: Option<&str>, cohort_zone: chrono_tz::Tz) -> chrono_tz::Tz
 /// Reads an optional deadline from its date, time and offset fields: all blank means
 /// no deadline.
 #[cfg(feature = "ssr")]
-pub(crate) fn parse_deadline(
+pub fn parse_deadline(
     field: &str,
     zone: chrono_tz::Tz,
     date: &str,

@@ -170,7 +170,7 @@ async fn bundled(
 }
 
 /// Reads the input as JSON, unbaking a PNG first, and records the outcome.
-fn read(input: &[u8], report: &mut Report) -> Option<Value> {
+pub fn read(input: &[u8], report: &mut Report) -> Option<Value> {
     let outcome = if input.len() > MAX_INPUT_BYTES {
         Err(too_large_reason(input.len()))
     } else if input.iter().all(u8::is_ascii_whitespace) {

@@ -78,7 +78,9 @@ pub async fn request_export(
 ) -> Result<(), AppError> {
     use super::ExportKind;
     use crate::auth::Action;
-    use crate::context::{authorized, client_address, db, db_failure, fail, redirect_to};
+    use crate::context::{
+        app_state, authorized, client_address, db, db_failure, fail, redirect_to,
+    };
     use sea_orm::EntityTrait;
 
     let kind = match ExportKind::parse(&kind) {
@@ -96,7 +98,10 @@ pub async fn request_export(
         (ExportKind::Fellow, _) => {
             let actor = authorized(Action::ExportOwnData)?;
             let user = actor.user().ok_or(AppError::Unauthenticated)?;
-            super::jobs::request(&db, kind, user.id, Some(user.id), None, now)
+            let job = super::jobs::request(&db, kind, user.id, Some(user.id), None, now)
+                .await
+                .map_err(db_failure)?;
+            super::jobs::remove_superseded(&db, &app_state()?.files, &job)
                 .await
                 .map_err(db_failure)?;
         }
@@ -111,6 +116,9 @@ pub async fn request_export(
                 return fail(AppError::NotFound("There is no such cohort.".into()));
             }
             let job = super::jobs::request(&db, kind, user.id, None, Some(cohort_id), now)
+                .await
+                .map_err(db_failure)?;
+            super::jobs::remove_superseded(&db, &app_state()?.files, &job)
                 .await
                 .map_err(db_failure)?;
             crate::audit::record_from(

@@ -157,7 +157,10 @@ pub async fn fellow_items(
         .filter(submissions::Column::FellowUserId.eq(user_id))
         .order_by_asc(submissions::Column::Id);
     if let Some(cohort_id) = cohort_filter {
-        submission_query = submission_query.filter(submissions::Column::CohortId.eq(cohort_id));
+        // Staff see submitted work only, never a draft that was not submitted.
+        submission_query = submission_query
+            .filter(submissions::Column::CohortId.eq(cohort_id))
+            .filter(submissions::Column::Attempts.gt(0));
     }
     let submission_rows = submission_query.clone().all(db).await?;
     let submission_ids: Vec<i32> = submission_rows.iter().map(|row| row.id).collect();
@@ -513,7 +516,7 @@ fn csv_line(fields: &[&str]) -> String {
         .iter()
         .map(|field| {
             // A leading formula character is neutralised so spreadsheets show text.
-            let field = if field.starts_with(['=', '+', '-', '@']) {
+            let field = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
                 format!("'{field}")
             } else {
                 (*field).to_owned()

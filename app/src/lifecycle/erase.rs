@@ -13,14 +13,14 @@
 //! password, so that the audit log, which records the deletion, keeps its references.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::{Condition, Expr, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QuerySelect, TransactionTrait,
 };
 
 use crate::entities::{
-    assignment_responses, attendance, auth_tokens, calibration_anchors, capstones,
+    assignment_responses, attendance, audit_log, auth_tokens, calibration_anchors, capstones,
     coaching_meetings, coaching_pairs, coaching_sessions, cohort_memberships, competency_choices,
     credentials, discussion_reads, evidence_items, exports, growth_ratings, material_progress,
     notifications, outbox, post_revisions, posts, reviews, sessions, submission_attempts,
@@ -78,7 +78,7 @@ pub const STAFF_COLUMNS: &[(&str, &str)] = &[
 ];
 
 /// The reason recorded on credentials revoked by a deletion.
-pub const REVOKED_REASON: &str = "The earner's data was deleted at their request.";
+pub const REVOKED_REASON: &str = "The earner's data was deleted at their request";
 
 /// The rows, credentials and files a deletion removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -447,16 +447,29 @@ pub async fn erase(
         .into_tuple()
         .all(&txn)
         .await?;
+    // The person's own archives, and every cohort archive that lists them.
+    let cohorts: Vec<i32> = cohort_memberships::Entity::find()
+        .select_only()
+        .column(cohort_memberships::Column::CohortId)
+        .filter(cohort_memberships::Column::UserId.eq(user_id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
     let archives: Vec<String> = exports::Entity::find()
         .select_only()
         .column(exports::Column::PublicId)
         .filter(
             Condition::any()
                 .add(exports::Column::SubjectUserId.eq(user_id))
-                .add(exports::Column::RequestedByUserId.eq(user_id)),
+                .add(exports::Column::RequestedByUserId.eq(user_id))
+                .add(exports::Column::CohortId.is_in(cohorts.clone())),
         )
         .into_tuple()
         .all(&txn)
+        .await?;
+    exports::Entity::delete_many()
+        .filter(exports::Column::CohortId.is_in(cohorts))
+        .exec(&txn)
         .await?;
 
     let credentials_revoked = credentials::Entity::update_many()
@@ -499,6 +512,23 @@ pub async fn erase(
         .await?
         .rows_affected;
     counts.push(("Discussion posts emptied".into(), emptied));
+
+    // Earlier audit entries keep what happened, with the address replaced.
+    let placeholder = format!("deleted person {user_id}");
+    for column in [audit_log::Column::Subject, audit_log::Column::Details] {
+        audit_log::Entity::update_many()
+            .col_expr(
+                column,
+                Func::cust("REPLACE")
+                    .arg(Expr::col(column))
+                    .arg(person.email.clone())
+                    .arg(placeholder.clone())
+                    .into(),
+            )
+            .filter(column.contains(person.email.as_str()))
+            .exec(&txn)
+            .await?;
+    }
 
     users::Entity::update_many()
         .col_expr(

@@ -68,6 +68,50 @@ pub async fn request(
     .await
 }
 
+/// Removes the requester's earlier finished exports of the same kind and cohort, with
+/// their archives, so that each person keeps at most one archive of each: repeated
+/// requests then cannot fill the storage.
+pub async fn remove_superseded(
+    db: &DatabaseConnection,
+    files: &FileStorage,
+    job: &exports::Model,
+) -> Result<(), DbErr> {
+    let mut older = exports::Entity::find()
+        .filter(exports::Column::Kind.eq(job.kind.as_str()))
+        .filter(exports::Column::RequestedByUserId.eq(job.requested_by_user_id))
+        .filter(exports::Column::Id.ne(job.id))
+        .filter(
+            exports::Column::State.is_in([ExportState::Ready.name(), ExportState::Failed.name()]),
+        );
+    older = match job.cohort_id {
+        Some(cohort_id) => older.filter(exports::Column::CohortId.eq(cohort_id)),
+        None => older.filter(exports::Column::CohortId.is_null()),
+    };
+    remove(db, files, older.all(db).await?).await
+}
+
+/// Removes export rows and their archives. An archive that cannot be removed now is
+/// removed by the next startup sweep, because no row refers to it any more.
+pub async fn remove(
+    db: &DatabaseConnection,
+    files: &FileStorage,
+    rows: Vec<exports::Model>,
+) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    exports::Entity::delete_many()
+        .filter(exports::Column::Id.is_in(rows.iter().map(|row| row.id)))
+        .exec(db)
+        .await?;
+    for row in rows {
+        if let Err(error) = files.remove_named(&archive_name(&row.public_id)).await {
+            tracing::warn!(error = %error, export = row.id, "removing an export archive failed; the startup sweep retries");
+        }
+    }
+    Ok(())
+}
+
 /// Claims the oldest waiting job, or one whose claim went stale. Returns `None` when
 /// there is nothing to do or another server claimed it first.
 pub async fn claim(

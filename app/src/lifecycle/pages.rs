@@ -84,7 +84,7 @@ fn ExportTable(rows: Vec<ExportRow>) -> impl IntoView {
     let any_running = rows.iter().any(|row| row.state.in_progress());
     view! {
         <div class="table-scroll">
-            <table>
+            <table class="export-table">
                 <thead>
                     <tr>
                         <th scope="col">"Archive"</th>
@@ -191,7 +191,7 @@ fn DeletionForm(preview: DeletionPreview) -> impl IntoView {
                     {preview.counts.into_iter().map(|(label, count)| view! { <li>{format!("{label}: {count}")}</li> }).collect_view()}
                     <li>{format!("Stored files: {}", preview.files)}</li>
                 </ul>
-                <p>{format!("{} issued credential(s) will be revoked: anyone who checks a copy will see it revoked. The deletion itself stays in the audit log, and the account remains as an anonymous placeholder. Download their archive first if they asked for a copy.", preview.credentials)}</p>
+                <p>{format!("{} issued credential(s) will be revoked: anyone who checks a copy will see it revoked. The deletion itself stays in the audit log, and the account remains as an anonymous placeholder. If they asked for a copy of their data, have them download it from Your data first.", preview.credentials)}</p>
                 <form method="post" action=DeletePersonData::url() class="stacked-form panel">
                     <input type="hidden" name="user_id" value=preview.user_id.to_string()/>
                     <label for="confirm-email">"Type their email address to confirm"</label>
