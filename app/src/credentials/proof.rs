@@ -139,6 +139,11 @@ fn to_rdf(document: &Value) -> Result<Vec<oxrdf::Quad>, ProofError> {
 /// bundled contexts and that every property it uses is defined by them.
 pub fn canonical_nquads(document: &Value) -> Result<String, ProofError> {
     let urls = context_urls(document)?;
+    let mut dropped = Vec::new();
+    droppable_content(document, &mut dropped);
+    if !dropped.is_empty() {
+        return Err(ProofError::UndefinedTerms(dropped));
+    }
     let undefined = undefined_terms(document, &urls)?;
     if !undefined.is_empty() {
         return Err(ProofError::UndefinedTerms(undefined));
@@ -169,11 +174,110 @@ pub fn canonical_nquads(document: &Value) -> Result<String, ProofError> {
     String::from_utf8(out).map_err(|error| ProofError::Syntax(error.to_string()))
 }
 
-/// Lists the properties and types in `document` that its contexts leave undefined. The JSON-LD algorithms drop such properties silently, so a signature
-/// would not cover them.
-// NOTE: JSON-LD also drops keys like `@note` and `_:note`, names and ids that are not
-// valid IRIs (`my note`), and literals with an invalid language tag. This probe misses
-// them, so such content can be added to a signed credential and it still verifies.
+/// JSON-LD keywords a credential may use as keys.
+const KEYWORDS: &[&str] = &[
+    "@context",
+    "@id",
+    "@type",
+    "@value",
+    "@language",
+    "@direction",
+    "@list",
+    "@set",
+    "@graph",
+    "@index",
+    "@json",
+    "@nest",
+    "@reverse",
+    "@included",
+];
+
+/// True for a name JSON-LD can map to an IRI: a term such as `achievementType` or
+/// `1EdTechJsonSchemaValidator2019`, or an absolute or compact IRI without spaces.
+fn mappable_name(name: &str) -> bool {
+    let term = !name.is_empty()
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.'));
+    let iri = name.split_once(':').is_some_and(|(scheme, rest)| {
+        !scheme.is_empty()
+            && scheme
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'-' | b'.'))
+            && !rest.is_empty()
+            && !rest
+                .chars()
+                .any(|c| c.is_whitespace() || "<>\"{}|\\^`".contains(c))
+    });
+    term || iri
+}
+
+/// Lists content that the JSON-LD algorithms drop without an error, so that a
+/// signature would not cover it: keys that look like keywords or blank nodes, names,
+/// types and ids that are not valid IRIs, and invalid language tags. The contexts are
+/// not inspected.
+fn droppable_content(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                if key == "@context" {
+                    continue;
+                }
+                let keyword = key.starts_with('@');
+                if (keyword && !KEYWORDS.contains(&key.as_str()))
+                    || key.starts_with("_:")
+                    || (!keyword && !mappable_name(key))
+                {
+                    found.push(key.clone());
+                    continue;
+                }
+                let names: Vec<&Value> = match field {
+                    Value::Array(items) => items.iter().collect(),
+                    other => vec![other],
+                };
+                match key.as_str() {
+                    "type" | "@type" => found.extend(
+                        names
+                            .iter()
+                            .filter_map(|name| name.as_str())
+                            .filter(|name| !mappable_name(name))
+                            .map(|name| format!("type {name}")),
+                    ),
+                    "id" | "@id" => found.extend(
+                        names
+                            .iter()
+                            .filter_map(|id| id.as_str())
+                            .filter(|id| !id.contains(':') || !mappable_name(id))
+                            .map(|id| format!("id {id}")),
+                    ),
+                    "@language" => {
+                        let valid = field.as_str().is_some_and(|tag| {
+                            tag.split('-').all(|part| {
+                                (1..=8).contains(&part.len())
+                                    && part.bytes().all(|byte| byte.is_ascii_alphanumeric())
+                            })
+                        });
+                        if !valid {
+                            found.push(format!("language {field}"));
+                        }
+                    }
+                    _ => {}
+                }
+                droppable_content(field, found);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                droppable_content(item, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Lists the properties and types in `document` that its contexts leave undefined. The
+/// JSON-LD algorithms drop such properties silently, so a signature would not cover
+/// them.
 fn undefined_terms(document: &Value, urls: &[String]) -> Result<Vec<String>, ProofError> {
     let mut probe = document.clone();
     let mut contexts: Vec<Value> = urls.iter().cloned().map(Value::String).collect();
