@@ -83,7 +83,7 @@ fn ExportTable(rows: Vec<ExportRow>) -> impl IntoView {
     }
     let any_running = rows.iter().any(|row| row.state.in_progress());
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Archives">
             <table class="export-table">
                 <thead>
                     <tr>
