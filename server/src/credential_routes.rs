@@ -58,7 +58,15 @@ fn json(body: String, media_type: &'static str, cache: &'static str) -> Response
 /// instead.
 async fn signed(state: &AppState, public_id: &str) -> Result<String, Response> {
     match find_public(&state.db, public_id).await {
-        Ok(Some(credential)) => credential.document.ok_or_else(not_found),
+        Ok(Some(credential)) => match (credential.document, credential.revoked_at) {
+            (Some(document), _) => Ok(document),
+            // Deleting a person's data removes the signed document and revokes it.
+            (None, Some(_)) => Err(plain_text(
+                StatusCode::GONE,
+                "This credential was revoked, and its signed document was removed at the earner's request. Copies of it fail verification.\n",
+            )),
+            (None, None) => Err(not_found()),
+        },
         Ok(None) => Err(not_found()),
         Err(error) => Err(unavailable(&error)),
     }

@@ -848,6 +848,20 @@ async fn deleting_fellow_removes_data(backend: Backend) {
         credential.document.is_none(),
         "the signed document is removed"
     );
+    let gone = app
+        .client
+        .get(app.url(&format!(
+            "/credentials/{}/credential.json",
+            credential.public_id
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        gone.status(),
+        410,
+        "the address says the credential is gone"
+    );
     let report: Value = app
         .client
         .post(app.url("/verify.json"))
