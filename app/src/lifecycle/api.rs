@@ -19,11 +19,6 @@ pub async fn get_my_data() -> Result<MyDataView, AppError> {
     let actor = authorized(Action::ExportOwnData)?;
     let user = actor.user().ok_or(AppError::Unauthenticated)?;
     let db = db()?;
-    let zone = user
-        .time_zone
-        .as_deref()
-        .and_then(|name| name.parse::<chrono_tz::Tz>().ok())
-        .unwrap_or(chrono_tz::UTC);
     let rows = exports::Entity::find()
         .filter(exports::Column::RequestedByUserId.eq(user.id))
         .order_by_desc(exports::Column::CreatedAt)
@@ -35,6 +30,20 @@ pub async fn get_my_data() -> Result<MyDataView, AppError> {
         .all(&db)
         .await
         .map_err(db_failure)?;
+    // Times show in the person's own zone, or else in their first cohort's, as
+    // elsewhere.
+    let cohort_zone = user.memberships.iter().find_map(|membership| {
+        all_cohorts
+            .iter()
+            .find(|cohort| cohort.id == membership.cohort_id)
+            .map(|cohort| cohort.time_zone.clone())
+    });
+    let zone = user
+        .time_zone
+        .clone()
+        .or(cohort_zone)
+        .and_then(|name| name.parse::<chrono_tz::Tz>().ok())
+        .unwrap_or(chrono_tz::UTC);
     let name_of = |id: Option<i32>| {
         all_cohorts
             .iter()

@@ -19,21 +19,17 @@ use crate::ui::{
 
 #[component]
 pub fn MyDataPage() -> impl IntoView {
-    let done = query_param("done").and_then(|code| match code.as_str() {
-        "queued" => Some("Your archive is being prepared. This page shows its progress; you can leave and come back."),
-        _ => None,
-    });
+    let queued = query_param("done").as_deref() == Some("queued");
     let data = get_my_data();
     let error = posted_error::<RequestExport>();
     view! {
         <leptos_meta::Title text="Your data"/>
         <h1>"Your data"</h1>
-        {done.map(|message| view! { <SuccessNotice>{message}</SuccessNotice> })}
         <FormErrorNotice error=error.clone() fields=&["cohort_id"]/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
                 match data.await {
-                    Ok(view) => view! { <MyData view error=error.clone()/> }.into_any(),
+                    Ok(view) => view! { <MyData view error=error.clone() queued/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -42,10 +38,15 @@ pub fn MyDataPage() -> impl IntoView {
 }
 
 #[component]
-fn MyData(view: MyDataView, error: Option<AppError>) -> impl IntoView {
+fn MyData(view: MyDataView, error: Option<AppError>, queued: bool) -> impl IntoView {
+    // The notice disappears once the archive is ready and the page reloads.
+    let preparing = queued && view.exports.iter().any(|row| row.state.in_progress());
     let cohorts = view.cohorts;
     let cohort_message = field_message(&error, "cohort_id");
     view! {
+        {preparing.then(|| view! {
+            <SuccessNotice>"Your archive is being prepared. This page shows its progress; you can leave and come back."</SuccessNotice>
+        })}
         <section class="panel" aria-labelledby="own-export">
             <h2 id="own-export">"Download everything of yours"</h2>
             <p>"One ZIP archive with your profile, your evidence library and its files, every submission with all attempts, feedback and released scores, your credentials as signed JSON and as badge images, your certificate, and your capstone, posts, coaching sessions and attendance. Large libraries take a few minutes; the archive stays available for 7 days."</p>
@@ -196,7 +197,8 @@ fn DeletionForm(preview: DeletionPreview) -> impl IntoView {
                     <input type="hidden" name="user_id" value=preview.user_id.to_string()/>
                     <label for="confirm-email">"Type their email address to confirm"</label>
                     <input id="confirm-email" name="confirm_email" type="email" autocomplete="off" required=true
-                        aria-describedby="confirm-email-error" aria-invalid=confirm_invalid.then_some("true")/>
+                        aria-describedby="confirm-email-error" aria-invalid=confirm_invalid.then_some("true")
+                        autofocus=confirm_invalid/>
                     <FieldError id="confirm-email-error" message=confirm_message/>
                     <button type="submit" class="button-danger">"Delete this fellow's data"</button>
                 </form>
