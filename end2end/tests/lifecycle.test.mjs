@@ -1,5 +1,5 @@
 // A person's data in the browser. A fellow prepares an archive of everything of
-// theirs and downloads it once the page shows it ready; an administrator deletes a
+// theirs and downloads it once the page shows it ready. An administrator deletes a
 // fellow's data after typing the address to confirm. Each page is checked with
 // axe-core, with and without the bundle, and at phone width.
 
@@ -25,7 +25,7 @@ const DELETED = 'fellow.ohio.04@demo.tli-hub.test';
 
 /**
  * Returns the content of entry `name` of a ZIP archive, reading local file headers
- * from the start; enough for the small entries that precede the stored uploads.
+ * from the start. That reaches the small entries, which come before the stored uploads.
  */
 function zipEntry(bytes, name) {
   let offset = 0;

@@ -669,7 +669,7 @@ async fn restore_file(
     let file = tokio::fs::File::open(&path)
         .await
         .map_err(|error| io_error("opening", &path, error))?;
-    let stream = tokio_util_stream(file);
+    let stream = file_chunks(file);
     let stored = files
         .store(Box::pin(stream), u64::MAX)
         .await
@@ -684,7 +684,7 @@ async fn restore_file(
 }
 
 /// Reads a file as a stream of 1 MiB chunks.
-fn tokio_util_stream(
+fn file_chunks(
     file: tokio::fs::File,
 ) -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> {
     futures_util::stream::unfold(file, |mut file| async move {

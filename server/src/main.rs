@@ -77,8 +77,8 @@ enum Command {
     /// file storage and key folder. Stop the server first. PostgreSQL needs pg_restore.
     Restore {
         dir: std::path::PathBuf,
-        /// Replace a database that already holds people. On SQLite the current file
-        /// is kept beside the restored one.
+        /// Replace a database that already contains people. The current data is backed
+        /// up first into TLI_DATA_DIR/before-restore-<time>.
         #[arg(long)]
         replace: bool,
         /// Only check the backup's files against its manifest; change nothing.

@@ -1,6 +1,6 @@
 //! The data lifecycle on SQLite and PostgreSQL: a backup restored into an empty
-//! database gives back every row and file, a fellow's export holds everything of
-//! theirs, a cohort export holds only what staff may see, deleting a fellow's data
+//! database gives back every row and file, a fellow's export contains everything of
+//! theirs, a cohort export contains only what staff may see, deleting a fellow's data
 //! removes rows and files and revokes credentials, and the startup sweep removes
 //! files that nothing refers to.
 
@@ -50,7 +50,7 @@ fn sha256_hex(content: &[u8]) -> String {
         .collect()
 }
 
-/// A PDF whose content differs by `seed`, so every upload is a new file.
+/// Builds a PDF whose content differs by `seed`, so every upload is a new file.
 fn pdf(seed: &str) -> Vec<u8> {
     format!("%PDF-1.7\n% {seed}\n1 0 obj << /Title (Plan) >> endobj\n%%EOF\n").into_bytes()
 }
@@ -289,7 +289,7 @@ async fn backup_restore_drill(backend: Backend) {
         .unwrap();
     assert_eq!(audited, 1);
 
-    // A restore never runs under a live server, and a database that holds people is
+    // A restore never runs under a live server, and a database that contains people is
     // replaced only when asked.
     let running = server::backup::restore(&fresh_config, &target, false).await;
     if backend == Backend::Postgres {
@@ -453,7 +453,7 @@ async fn fellow_export_holds_everything(backend: Backend) {
     let world = arrange(backend).await;
     let app = &world.app;
 
-    // Bad requests say what is wrong.
+    // Bad requests are rejected with their reason.
     let bad = request_export(app, &world.fellow_client, &[("kind", "everything")]).await;
     assert_eq!(bad.status(), 422);
     let foreign = request_export(
@@ -614,7 +614,7 @@ async fn fellow_export_holds_everything(backend: Backend) {
         "released scores are included"
     );
 
-    // The credential as JSON that verifies, and as a badge that holds the same JSON.
+    // The credential as JSON that verifies, and as a badge that contains the same JSON.
     let public_id = &world.credential.public_id;
     let document = read_entry(&mut archive, &format!("credentials/{public_id}.json"));
     assert_eq!(
@@ -914,7 +914,7 @@ async fn deleting_fellow_removes_data(backend: Backend) {
         .unwrap();
     assert_ne!(old_session.status(), 200, "their sessions ended");
 
-    // Deleting again says it was done.
+    // Deleting again is rejected, because it was done.
     assert_eq!(delete_as_admin(app, world.fellow, FELLOW).await, 422);
     world.app.stop().await;
 }

@@ -1,4 +1,4 @@
-//! The server keeps running while PostgreSQL is unreachable, answers 503 under load
+//! The server keeps running while PostgreSQL is unreachable, returns 503 under load
 //! instead of failing in other ways, and recovers without a restart. A proxy on
 //! loopback cuts every connection and refuses new ones, as a restarting PostgreSQL
 //! server does.

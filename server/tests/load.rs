@@ -241,8 +241,8 @@ async fn run(world: &World, load: Load) -> Outcome {
     outcome
 }
 
-/// Checks that every review holds its reviewer's last save and a version that counts
-/// every save: one lost or reordered update fails it.
+/// Checks that every review contains its reviewer's last save and a version that
+/// counts every save, so one lost or reordered update fails it.
 async fn assert_nothing_lost(world: &World, load: Load) {
     for (reviewer_index, (_, review)) in world.reviewers.iter().enumerate() {
         let row = reviews::Entity::find_by_id(*review)

@@ -1709,7 +1709,7 @@ mod time_input {
     }
 
     /// Lists the offset changes of `zone` during `year` (UTC). In the zones tested, two
-    /// changes are weeks apart, so a six-hour step sees each one.
+    /// changes are weeks apart, so a six-hour step finds each one.
     pub fn transitions<Z: TimeZone>(zone: &Z, year: i32) -> Vec<Transition> {
         let start = NaiveDate::from_ymd_opt(year, 1, 1)
             .unwrap()

@@ -67,7 +67,7 @@ async fn postgres_restart_under_load() {
         "pg_ctlcluster {version} {name} restart failed"
     );
 
-    // The same server process answers again once PostgreSQL is back.
+    // The same server process serves requests again once PostgreSQL is back.
     let started = Instant::now();
     loop {
         if app.get("/readyz").await.status() == 200

@@ -23,7 +23,7 @@ pub struct Model {
     pub steps_done: i32,
     pub steps_total: i32,
     pub size_bytes: Option<i64>,
-    /// What went wrong, in words for the person who asked.
+    /// The failure, in words for the person who requested the export.
     pub error: Option<String>,
     pub created_at: DateTimeUtc,
     /// When a server started preparing it; a claim older than the stale limit is

@@ -30,7 +30,7 @@ pub struct Model {
     pub credential_recipient: String,
     /// The address that identifies the person in credentials when they chose `url`.
     pub credential_recipient_url: Option<String>,
-    /// When the person's data was deleted on request; the row stays, without name or
+    /// When the person's data was deleted on request. The row stays, without name or
     /// address, so that the audit log and revoked credentials keep their references.
     pub deleted_at: Option<DateTimeUtc>,
 }

@@ -1,12 +1,13 @@
 //! What goes into an export archive, and writing it as a ZIP file.
 //!
-//! A fellow's own archive holds everything of theirs: profile and choices, the
-//! evidence library with its files, every submission with its draft and every
-//! attempt with feedback and released scores, assignment responses, growth ratings,
-//! the capstone, discussion posts, coaching sessions, attendance, and each credential
-//! as signed JSON and as a baked badge, with the certificate's PDF. A cohort archive,
-//! for staff, holds the roster and each fellow's submitted work, decisions and
-//! credentials, but no drafts, unsubmitted evidence or coaching notes.
+//! A fellow's own archive contains everything of theirs. That is the profile and
+//! choices, the evidence library with its files, and every submission with its draft
+//! and every attempt with feedback and released scores. It also has assignment
+//! responses, growth ratings, the capstone, discussion posts, coaching sessions,
+//! attendance, and each credential as signed JSON and as a baked badge, with the
+//! certificate's PDF. A cohort archive, for staff, contains the roster and each
+//! fellow's submitted work, decisions and credentials, but no drafts, unsubmitted
+//! evidence or coaching notes.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -372,7 +373,8 @@ async fn cohort_event_ids(db: &DatabaseConnection, cohort_id: i32) -> Result<Vec
         .await
 }
 
-/// Each issued credential as signed JSON and as a baked badge, and a certificate's PDF.
+/// Lists each issued credential as signed JSON and as a baked badge, and a certificate's
+/// PDF.
 async fn credential_items(
     db: &DatabaseConnection,
     public_url: &str,
@@ -501,7 +503,7 @@ pub async fn cohort_items(
     Ok(items)
 }
 
-/// The explanation at the top of a fellow's own archive.
+/// Returns the README that opens a fellow's own archive.
 pub fn owner_readme(name: &str) -> Item {
     Item {
         path: "README.txt".into(),

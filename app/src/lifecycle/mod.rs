@@ -1,4 +1,4 @@
-//! What happens to people's data over time: archives of a fellow's or a cohort's work
+//! The lifecycle of people's data: archives of a fellow's or a cohort's work
 //! prepared in the background, deletion on request, and the startup sweep of stored
 //! files that nothing refers to.
 
@@ -19,7 +19,7 @@ pub mod sweep;
 /// How long a finished archive stays available for download, in days.
 pub const EXPORT_KEEP_DAYS: i64 = 7;
 
-/// What an export holds.
+/// The scope of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExportKind {
     /// Everything of one person's own.
@@ -45,7 +45,7 @@ impl ExportKind {
     }
 }
 
-/// Where an export is in its life.
+/// The state of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExportState {
     Queued,
@@ -80,7 +80,7 @@ impl ExportState {
     }
 }
 
-/// One export as its requester sees it.
+/// One export, as listed for its requester.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExportRow {
     pub public_id: String,
@@ -113,7 +113,8 @@ pub struct ProgressReading {
     pub steps_total: i32,
 }
 
-/// What deleting a person's data will remove, shown before an administrator confirms.
+/// The rows and files that deleting a person's data will remove, shown before an
+/// administrator confirms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeletionPreview {
     pub user_id: i32,
@@ -124,7 +125,7 @@ pub struct DeletionPreview {
     pub files: u64,
     /// Issued credentials that will be revoked.
     pub credentials: u64,
-    /// Why the data cannot be deleted here, such as staff roles that must go first.
+    /// The reason the data cannot be deleted here, such as staff roles that must go first.
     pub blocked: Option<String>,
     /// When the data was already deleted.
     pub deleted_on: Option<String>,
