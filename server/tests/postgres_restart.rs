@@ -1,4 +1,4 @@
-//! The server survives a real restart of the local PostgreSQL server under load:
+//! The server survives a real stop and start of the local PostgreSQL server under load:
 //! requests fail with 503 while it is down, and the same server process recovers
 //! without a restart of its own.
 //!
@@ -58,14 +58,19 @@ async fn postgres_restart_under_load() {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    let restarted = Command::new("pg_ctlcluster")
-        .args([version, name, "restart", "--", "-m", "fast"])
-        .status()
-        .expect("run pg_ctlcluster");
-    assert!(
-        restarted.success(),
-        "pg_ctlcluster {version} {name} restart failed"
-    );
+    // Stopping and starting, rather than one quick restart, keeps PostgreSQL down
+    // until the server has noticed, so the 503s below never depend on timing.
+    let cluster = StoppedCluster::stop(version, name);
+    let started = Instant::now();
+    while app.get("/readyz").await.status() != 503 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server never reported the outage"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    cluster.start();
 
     // The same server process serves requests again once PostgreSQL is back.
     let started = Instant::now();
@@ -108,4 +113,54 @@ async fn postgres_restart_under_load() {
         .await;
     assert_eq!(created.status(), 200, "writes work again");
     app.stop().await;
+}
+
+/// A stopped local cluster, started again when dropped, so that a failing assertion
+/// never leaves PostgreSQL down for the tests that follow.
+struct StoppedCluster {
+    version: String,
+    name: String,
+    running: bool,
+}
+
+impl StoppedCluster {
+    fn stop(version: &str, name: &str) -> StoppedCluster {
+        let stopped = Command::new("pg_ctlcluster")
+            .args([version, name, "stop", "--", "-m", "fast"])
+            .status()
+            .expect("run pg_ctlcluster");
+        assert!(
+            stopped.success(),
+            "pg_ctlcluster {version} {name} stop failed"
+        );
+        StoppedCluster {
+            version: version.to_owned(),
+            name: name.to_owned(),
+            running: false,
+        }
+    }
+
+    fn start(mut self) {
+        self.start_once();
+        assert!(
+            self.running,
+            "pg_ctlcluster {} {} start failed",
+            self.version, self.name
+        );
+    }
+
+    fn start_once(&mut self) {
+        if !self.running {
+            self.running = Command::new("pg_ctlcluster")
+                .args([&self.version, &self.name, "start"])
+                .status()
+                .is_ok_and(|status| status.success());
+        }
+    }
+}
+
+impl Drop for StoppedCluster {
+    fn drop(&mut self) {
+        self.start_once();
+    }
 }
