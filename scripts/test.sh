@@ -21,14 +21,6 @@ if ! pg_isready -q -d "$TLI_TEST_POSTGRES_URL"; then
     die "PostgreSQL is not reachable at $TLI_TEST_POSTGRES_URL. Start it, or set TLI_TEST_POSTGRES_URL to a server where the user may create databases."
 fi
 note "reachable"
-# One test restarts PostgreSQL under load. It may do so only when this machine runs
-# the server as a local Debian cluster on the port the tests use, and we are root.
-if [ -z "${TLI_TEST_RESTART_POSTGRES:-}" ] && [ "$(id -u)" = 0 ] && command -v pg_lsclusters >/dev/null; then
-  cluster="$(pg_lsclusters -h | awk '$3 == 5432 && $4 == "online" {print $1 "/" $2; exit}')"
-  case "$TLI_TEST_POSTGRES_URL" in
-    *@127.0.0.1:5432/* | *@localhost:5432/*) [ -n "$cluster" ] && export TLI_TEST_RESTART_POSTGRES="$cluster" ;;
-  esac
-fi
 
 step "Checking formatting"
 cargo fmt --all -- --check
