@@ -5,9 +5,10 @@
 //! Restarting PostgreSQL disturbs everything else that uses it, so this test runs only
 //! when `TLI_TEST_RESTART_POSTGRES` names the cluster to restart, as `VERSION/NAME`
 //! (such as `15/main`), for a run by hand as root next to a local Debian cluster.
-//! The test command does not set it, so that the suite never stops a database server;
-//! `database_outage.rs` covers the same outage through a proxy. Cargo runs test binaries one at a time, and this binary has one
-//! test, so no other test of the run uses the server meanwhile.
+//! The test command does not set it, so that the suite never stops a database server.
+//! `database_outage.rs` covers the same outage through a proxy. Cargo runs test
+//! binaries one at a time, and this binary has one test, so no other test of the run
+//! uses the server meanwhile.
 
 mod common;
 
